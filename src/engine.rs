@@ -1,0 +1,346 @@
+//! The day-by-day network engine: expected-value block flow, exact halvings and retargets.
+//!
+//! The chain's fractional height `x` grows at `H / (D * 2^32)` blocks per second. The block at
+//! height `h` is mined while `x` runs over `(h-1, h]`, pays `subsidy(h)` plus the day's fees per
+//! block, and has the difficulty of its epoch `h / 2016`. So the subsidy changes when `x` reaches
+//! `210,000 k - 1` and the difficulty when `x` reaches `2016 k - 1`; a day that contains either
+//! is split at that instant.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+
+use crate::chain::{self, HALVING_INTERVAL_BLOCKS, RETARGET_INTERVAL_BLOCKS};
+use crate::network::{NetworkState, Path};
+
+/// Hashrate, price and fees in force for one whole day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DayDrivers {
+    /// Network hashrate, H/s.
+    pub hashrate_hs: f64,
+    /// BTC price, USD.
+    pub price_usd: f64,
+    /// Average fees per block, BTC.
+    pub fees_btc_per_block: f64,
+}
+
+/// What sets each day's hashrate, price and fees. `prev` is the engine's previous day, so a
+/// driver can respond to the network (hashprice, difficulty) as it evolves.
+pub trait Drivers {
+    /// The drivers for `date`.
+    fn day(&mut self, date: NaiveDate, prev: Option<&NetDay>) -> DayDrivers;
+}
+
+/// Hashrate, price and fees each along a [`Path`].
+#[derive(Debug, Clone)]
+pub struct PathDrivers {
+    /// Network hashrate path, H/s.
+    pub hashrate_hs: Path,
+    /// BTC price path, USD.
+    pub price_usd: Path,
+    /// Fees per block path, BTC.
+    pub fees_btc_per_block: Path,
+}
+
+impl Drivers for PathDrivers {
+    fn day(&mut self, date: NaiveDate, _prev: Option<&NetDay>) -> DayDrivers {
+        DayDrivers {
+            hashrate_hs: self.hashrate_hs.on(date),
+            price_usd: self.price_usd.on(date),
+            fees_btc_per_block: self.fees_btc_per_block.on(date),
+        }
+    }
+}
+
+impl<D: Drivers + ?Sized> Drivers for &mut D {
+    fn day(&mut self, date: NaiveDate, prev: Option<&NetDay>) -> DayDrivers {
+        (**self).day(date, prev)
+    }
+}
+
+/// The network over one UTC day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetDay {
+    /// The day.
+    pub date: NaiveDate,
+    /// Chain tip height at the end of the day (whole blocks).
+    pub height: u64,
+    /// Epoch of the block being mined at the start of the day.
+    pub epoch: u64,
+    /// Expected blocks mined during the day.
+    pub blocks: f64,
+    /// Difficulty, time-weighted over the day.
+    pub difficulty: f64,
+    /// Network hashrate, H/s.
+    pub hashrate_hs: f64,
+    /// Subsidy per block in BTC, weighted by the blocks mined at each subsidy.
+    pub subsidy_btc: f64,
+    /// Fees per block, BTC.
+    pub fees_btc_per_block: f64,
+    /// BTC price, USD.
+    pub price_usd: f64,
+    /// BTC that 1 PH/s earns over the day (no pool fee, 100% uptime).
+    pub hashvalue_btc_per_ph_day: f64,
+    /// Subsidy BTC issued by the network during the day.
+    pub network_subsidy_btc: f64,
+    /// The halving block completed this day: its height and instant.
+    pub halving: Option<(u64, NaiveDateTime)>,
+    /// Retargets this day: the first height of the new epoch and the difficulty change ratio.
+    pub retargets: Vec<(u64, f64)>,
+}
+
+impl NetDay {
+    /// USD that 1 PH/s earns over the day.
+    pub fn hashprice_usd_per_ph_day(&self) -> f64 {
+        self.hashvalue_btc_per_ph_day * self.price_usd
+    }
+}
+
+/// Iterates the network day by day from a starting state. Never ends by itself.
+#[derive(Debug, Clone)]
+pub struct Engine<D> {
+    drivers: D,
+    date: NaiveDate,
+    x: f64,
+    epoch: u64,
+    era: u64,
+    subsidy_btc: f64,
+    difficulty: f64,
+    epoch_elapsed_s: f64,
+    pending_halving_mark: Option<u64>,
+    prev: Option<NetDay>,
+}
+
+const PH: f64 = 1e15;
+
+impl<D: Drivers> Engine<D> {
+    /// An engine at 00:00 UTC of `state.date`. The state's hashrate, price and fees are taken
+    /// from `drivers`; its height, difficulty and epoch timing from `state`.
+    pub fn new(state: &NetworkState, drivers: D) -> Engine<D> {
+        let next = state.height + 1;
+        let epoch = chain::epoch_of(next);
+        let era = chain::halvings_at(next);
+        let mined_in_epoch = (next - epoch * RETARGET_INTERVAL_BLOCKS) as f64;
+        let first_of_era = era * HALVING_INTERVAL_BLOCKS;
+        Engine {
+            drivers,
+            date: state.date,
+            x: state.height as f64,
+            epoch,
+            era,
+            subsidy_btc: chain::subsidy_btc(next),
+            difficulty: state.difficulty,
+            epoch_elapsed_s: state
+                .epoch_elapsed_s
+                .unwrap_or(mined_in_epoch * chain::TARGET_SPACING_S),
+            pending_halving_mark: (era >= 1 && next == first_of_era).then_some(first_of_era),
+            prev: None,
+        }
+    }
+
+    /// The date of the next day the engine will produce.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// Difficulty in force now.
+    pub fn difficulty(&self) -> f64 {
+        self.difficulty
+    }
+
+    /// The drivers.
+    pub fn drivers_mut(&mut self) -> &mut D {
+        &mut self.drivers
+    }
+
+    /// Simulates the next day.
+    pub fn step(&mut self) -> NetDay {
+        let dd = self.drivers.day(self.date, self.prev.as_ref());
+        let start_epoch = self.epoch;
+        let reward_scale = PH / chain::HASHES_PER_DIFFICULTY;
+        let mut t = 0.0_f64;
+        let mut blocks = 0.0;
+        let mut subsidy_sum = 0.0;
+        let mut hashvalue = 0.0;
+        let mut diff_time = 0.0;
+        let mut halving = None;
+        let mut retargets = Vec::new();
+        loop {
+            let rate = dd.hashrate_hs / (self.difficulty * chain::HASHES_PER_DIFFICULTY);
+            let rem = chain::SECONDS_PER_DAY - t;
+            let b_retarget = ((self.epoch + 1) * RETARGET_INTERVAL_BLOCKS - 1) as f64;
+            let b_era = ((self.era + 1) * HALVING_INTERVAL_BLOCKS - 1) as f64;
+            let b_mark = self.pending_halving_mark.map_or(f64::INFINITY, |h| h as f64);
+            let boundary = b_retarget.min(b_era).min(b_mark);
+            let dt_to_boundary = (boundary - self.x) / rate;
+            let reached = dt_to_boundary <= rem;
+            let dt = if reached { dt_to_boundary.max(0.0) } else { rem };
+            // Accumulate the segment [t, t + dt) at the current difficulty and subsidy.
+            let seg_blocks = rate * dt;
+            blocks += seg_blocks;
+            subsidy_sum += seg_blocks * self.subsidy_btc;
+            hashvalue +=
+                reward_scale / self.difficulty * dt * (self.subsidy_btc + dd.fees_btc_per_block);
+            diff_time += self.difficulty * dt;
+            self.epoch_elapsed_s += dt;
+            t += dt;
+            if !reached {
+                self.x += seg_blocks;
+                break;
+            }
+            self.x = boundary;
+            if boundary == b_mark {
+                let h = self.pending_halving_mark.take().unwrap_or_default();
+                halving = Some((h, instant(self.date, t)));
+            }
+            if boundary == b_retarget {
+                let new = chain::retarget(self.difficulty, self.epoch_elapsed_s);
+                self.epoch += 1;
+                retargets.push((self.epoch * RETARGET_INTERVAL_BLOCKS, new / self.difficulty));
+                self.difficulty = new;
+                self.epoch_elapsed_s = 0.0;
+            }
+            if boundary == b_era {
+                self.era += 1;
+                let first = self.era * HALVING_INTERVAL_BLOCKS;
+                self.subsidy_btc = chain::subsidy_btc(first);
+                self.pending_halving_mark = Some(first);
+            }
+        }
+        let day = NetDay {
+            date: self.date,
+            height: self.x.floor() as u64,
+            epoch: start_epoch,
+            blocks,
+            difficulty: diff_time / chain::SECONDS_PER_DAY,
+            hashrate_hs: dd.hashrate_hs,
+            subsidy_btc: if blocks > 0.0 { subsidy_sum / blocks } else { self.subsidy_btc },
+            fees_btc_per_block: dd.fees_btc_per_block,
+            price_usd: dd.price_usd,
+            hashvalue_btc_per_ph_day: hashvalue,
+            network_subsidy_btc: subsidy_sum,
+            halving,
+            retargets,
+        };
+        self.date = self.date.succ_opt().unwrap_or(self.date);
+        self.prev = Some(day.clone());
+        day
+    }
+}
+
+impl<D: Drivers> Iterator for Engine<D> {
+    type Item = NetDay;
+    fn next(&mut self) -> Option<NetDay> {
+        Some(self.step())
+    }
+}
+
+fn instant(date: NaiveDate, seconds: f64) -> NaiveDateTime {
+    let ms = (seconds * 1000.0).round() as i64;
+    date.and_time(chrono::NaiveTime::MIN) + Duration::milliseconds(ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn state(height: u64, difficulty: f64) -> NetworkState {
+        NetworkState {
+            date: d("2026-01-01"),
+            height,
+            difficulty,
+            hashrate_hs: chain::hashrate_from_difficulty(difficulty),
+            fees_btc_per_block: 0.0,
+            price_usd: 100_000.0,
+            epoch_elapsed_s: None,
+        }
+    }
+
+    fn drivers(st: &NetworkState, hashrate_growth: f64) -> PathDrivers {
+        PathDrivers {
+            hashrate_hs: Path::growth(st.hashrate_hs, st.date, hashrate_growth),
+            price_usd: Path::growth(st.price_usd, st.date, 0.0),
+            fees_btc_per_block: Path::growth(st.fees_btc_per_block, st.date, 0.0),
+        }
+    }
+
+    #[test]
+    fn flat_network_mines_144_blocks_a_day() {
+        let st = state(900_000, 100e12);
+        let mut e = Engine::new(&st, drivers(&st, 0.0));
+        for _ in 0..100 {
+            let day = e.step();
+            assert!((day.blocks - 144.0).abs() < 1e-6, "{}", day.blocks);
+            // Retargets at equilibrium leave difficulty unchanged.
+            assert!((day.difficulty / 100e12 - 1.0).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn halving_day_is_split_at_the_block() {
+        // Tip 1,049,899: blocks 1,049,900..=1,049,999 (100) pay 3.125, then 44 pay 1.5625.
+        let st = state(1_049_899, 100e12);
+        let mut e = Engine::new(&st, drivers(&st, 0.0));
+        let day0 = e.step();
+        assert_eq!(day0.halving.map(|h| h.0), Some(1_050_000));
+        let expect = (100.0 * 3.125 + 44.0 * 1.5625) / 144.0;
+        assert!((day0.subsidy_btc - expect).abs() < 1e-9, "{}", day0.subsidy_btc);
+        // The halving block is the 101st: it completes after 101 x 600 s, at 16:50 UTC.
+        let when = day0.halving.unwrap().1;
+        assert_eq!(when.format("%H:%M:%S").to_string(), "16:50:00");
+        let day1 = e.step();
+        assert_eq!(day1.subsidy_btc, 1.5625);
+        assert!((day1.network_subsidy_btc - 225.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn hashrate_halving_slows_blocks_until_retarget() {
+        let st = state(2016 * 500 - 1, 100e12); // start of an epoch
+        let mut dr = drivers(&st, 0.0);
+        dr.hashrate_hs = dr.hashrate_hs.with_points(&[
+            (st.date, st.hashrate_hs / 2.0),
+        ]);
+        let days: Vec<NetDay> = Engine::new(&st, dr).take(40).collect();
+        // 72 blocks a day until the epoch's 2016 blocks are done (28 days).
+        assert!((days[0].blocks - 72.0).abs() < 1e-6);
+        assert!((days[26].blocks - 72.0).abs() < 1e-6);
+        let rt_day = days.iter().position(|x| !x.retargets.is_empty()).unwrap();
+        assert_eq!(rt_day, 27); // 2016 / 72 = 28 days exactly: the boundary lands at the end of day 27
+        let ratio = days[rt_day].retargets[0].1;
+        assert!((ratio - 0.5).abs() < 1e-9, "{ratio}");
+        assert!((days[30].blocks - 144.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn growing_hashrate_runs_ahead_of_difficulty() {
+        let st = state(2016 * 500 - 1, 100e12);
+        let days: Vec<NetDay> = Engine::new(&st, drivers(&st, 0.5)).take(365).collect();
+        let mut retargets = 0;
+        for day in &days[1..] {
+            assert!(day.blocks > 144.0, "{} {}", day.date, day.blocks);
+            for &(h, ratio) in &day.retargets {
+                assert_eq!(h % 2016, 0);
+                assert!(ratio > 1.0);
+                retargets += 1;
+            }
+        }
+        assert!(retargets >= 26, "{retargets}");
+        // Difficulty catches up: a year later it is ~1.5x (within the last epoch's lag).
+        let last = days.last().unwrap();
+        assert!(last.difficulty > 100e12 * 1.4 && last.difficulty < 100e12 * 1.5);
+    }
+
+    #[test]
+    fn pre_start_blocks_count_600s_each() {
+        // 1000 blocks into the epoch at 600 s; the rest come twice as fast: T = 600k + 1016*300.
+        let st = state(2016 * 500 + 999, 100e12);
+        let mut dr = drivers(&st, 0.0);
+        dr.hashrate_hs = Path::growth(st.hashrate_hs * 2.0, st.date, 0.0);
+        let days: Vec<NetDay> = Engine::new(&st, dr).take(10).collect();
+        let ratio = days.iter().flat_map(|x| x.retargets.clone()).next().unwrap().1;
+        let t = 1000.0 * 600.0 + 1016.0 * 300.0;
+        assert!((ratio - 1_209_600.0 / t).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,64 @@
+//! The crate's error type and its exit codes.
+
+use std::io;
+
+/// Everything that can go wrong, split by who can fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad usage or bad input: a flag, a value, a file's content. Exit status 2.
+    #[error("{0}")]
+    Input(String),
+    /// A runtime failure: a file that cannot be read or written, a network error. Exit status 1.
+    #[error("{0}")]
+    Runtime(String),
+    /// An I/O error while writing output (a closed pipe is a normal end).
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+impl Error {
+    /// A bad-input error.
+    pub fn input(msg: impl Into<String>) -> Error {
+        Error::Input(msg.into())
+    }
+
+    /// A runtime error.
+    pub fn runtime(msg: impl Into<String>) -> Error {
+        Error::Runtime(msg.into())
+    }
+
+    /// True when the error is a closed pipe on output: a normal end, not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+
+    /// The process exit status for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Input(_) => 2,
+            Error::Runtime(_) | Error::Io(_) => 1,
+        }
+    }
+}
+
+impl From<csv::Error> for Error {
+    fn from(e: csv::Error) -> Error {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => Error::Io(io),
+            other => Error::Runtime(format!("csv: {other:?}")),
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Error {
+        if e.is_io() {
+            Error::Io(e.into())
+        } else {
+            Error::Runtime(format!("json: {e}"))
+        }
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

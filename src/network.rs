@@ -1,0 +1,240 @@
+//! The network's state on a date and the paths its hashrate, fees and price follow.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::chain;
+use crate::error::Error;
+
+/// Network state at 00:00 UTC of `date`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkState {
+    /// The date the figures refer to (the simulation begins at 00:00 UTC of this date).
+    pub date: NaiveDate,
+    /// Chain tip height: the last block mined; the next block to be mined is `height + 1`.
+    pub height: u64,
+    /// Difficulty of the epoch of block `height + 1`.
+    pub difficulty: f64,
+    /// Network hashrate in H/s.
+    pub hashrate_hs: f64,
+    /// Average transaction fees per block in BTC.
+    pub fees_btc_per_block: f64,
+    /// BTC price in USD.
+    pub price_usd: f64,
+    /// Seconds the current epoch's blocks took before `date`; `None` counts them at 600 s each.
+    pub epoch_elapsed_s: Option<f64>,
+}
+
+impl NetworkState {
+    /// Checks every figure; errors name the flag that sets it.
+    pub fn validate(&self) -> Result<(), Error> {
+        positive("--difficulty", self.difficulty)?;
+        positive("--network-hashrate", self.hashrate_hs)?;
+        positive("--price", self.price_usd)?;
+        non_negative("--fees", self.fees_btc_per_block)?;
+        if let Some(e) = self.epoch_elapsed_s {
+            non_negative("epoch elapsed seconds", e)?;
+        }
+        Ok(())
+    }
+
+    /// Network hashrate in EH/s.
+    pub fn hashrate_eh_s(&self) -> f64 {
+        self.hashrate_hs / 1e18
+    }
+}
+
+/// Error unless `v` is finite and > 0.
+pub fn positive(name: &str, v: f64) -> Result<(), Error> {
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::input(format!("{name} must be a positive number, got {v}")))
+    }
+}
+
+/// Error unless `v` is finite and >= 0.
+pub fn non_negative(name: &str, v: f64) -> Result<(), Error> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(())
+    } else {
+        Err(Error::input(format!("{name} must be zero or more, got {v}")))
+    }
+}
+
+/// A quantity that follows a path through time: a value on a reference date that grows at a
+/// constant annual rate, `value * (1 + growth)^(days / 365)`, optionally replaced by dated points
+/// (linear interpolation between them; after the last point the annual growth continues from it;
+/// before the first, the growth runs backwards from it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    /// Value on `reference`.
+    pub value: f64,
+    /// Date of `value`.
+    pub reference: NaiveDate,
+    /// Annual growth as a fraction (0.5 = +50% a year); must be > -1.
+    pub annual_growth: f64,
+    /// Dated points (days since `reference`, value), sorted by day, no duplicates.
+    pub points: Vec<(i64, f64)>,
+    log_daily: f64,
+}
+
+impl Path {
+    /// A path that grows at `annual_growth` (fraction) from `value` on `reference`.
+    pub fn growth(value: f64, reference: NaiveDate, annual_growth: f64) -> Path {
+        Path {
+            value,
+            reference,
+            annual_growth,
+            points: Vec::new(),
+            log_daily: (1.0 + annual_growth).ln() / 365.0,
+        }
+    }
+
+    /// Replaces the growth with dated points where they reach (see the type's docs).
+    pub fn with_points(mut self, points: &[(NaiveDate, f64)]) -> Path {
+        self.points = points
+            .iter()
+            .map(|(d, v)| ((*d - self.reference).num_days(), *v))
+            .collect();
+        self
+    }
+
+    /// Value on the day `day` days after the reference date.
+    pub fn at_day(&self, day: i64) -> f64 {
+        match (self.points.first(), self.points.last()) {
+            (Some(&(d0, v0)), Some(&(dn, vn))) => {
+                if day <= d0 {
+                    v0 * ((day - d0) as f64 * self.log_daily).exp()
+                } else if day >= dn {
+                    vn * ((day - dn) as f64 * self.log_daily).exp()
+                } else {
+                    let i = self.points.partition_point(|&(d, _)| d <= day);
+                    let (da, va) = self.points[i - 1];
+                    let (db, vb) = self.points[i];
+                    va + (vb - va) * (day - da) as f64 / (db - da) as f64
+                }
+            }
+            _ => self.value * (day as f64 * self.log_daily).exp(),
+        }
+    }
+
+    /// Value on `date`.
+    pub fn on(&self, date: NaiveDate) -> f64 {
+        self.at_day((date - self.reference).num_days())
+    }
+}
+
+/// Converts a percent number to a growth fraction, checking it is above -100%.
+pub fn growth_fraction(name: &str, percent: f64) -> Result<f64, Error> {
+    if !percent.is_finite() || percent <= -100.0 {
+        return Err(Error::input(format!(
+            "{name} must be a number above -100 (percent a year), got {percent}"
+        )));
+    }
+    Ok(percent / 100.0)
+}
+
+/// A sourced figure in the embedded snapshot.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcedFigure<T> {
+    /// The figure.
+    pub value: T,
+    /// The date it refers to.
+    pub as_of: NaiveDate,
+    /// Where it comes from.
+    pub source: String,
+}
+
+/// The embedded network snapshot (data/network.json).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    /// Date the height and difficulty refer to.
+    pub as_of: NaiveDate,
+    /// What the snapshot is.
+    pub description: String,
+    /// Chain tip height.
+    pub height: SourcedFigure<u64>,
+    /// Difficulty.
+    pub difficulty: SourcedFigure<f64>,
+    /// Network hashrate, EH/s.
+    pub network_hashrate_eh_s: SourcedFigure<f64>,
+    /// BTC price, USD.
+    pub btc_price_usd: SourcedFigure<f64>,
+    /// Average fees per block, BTC.
+    pub fees_btc_per_block: SourcedFigure<f64>,
+}
+
+/// The snapshot embedded in the binary.
+pub const EMBEDDED_SNAPSHOT_JSON: &str = include_str!("../data/network.json");
+
+impl Snapshot {
+    /// Parses a snapshot document.
+    pub fn parse(json: &str) -> Result<Snapshot, Error> {
+        serde_json::from_str(json)
+            .map_err(|e| Error::input(format!("network snapshot: {e}")))
+    }
+
+    /// The snapshot embedded in the binary.
+    pub fn embedded() -> Snapshot {
+        // The embedded file is checked by a unit test; a parse failure here is a build defect.
+        Snapshot::parse(EMBEDDED_SNAPSHOT_JSON).unwrap_or_else(|e| panic!("embedded data/network.json: {e}"))
+    }
+
+    /// The snapshot as a network state at its as-of date.
+    pub fn state(&self) -> NetworkState {
+        NetworkState {
+            date: self.as_of,
+            height: self.height.value,
+            difficulty: self.difficulty.value,
+            hashrate_hs: self.network_hashrate_eh_s.value * 1e18,
+            fees_btc_per_block: self.fees_btc_per_block.value,
+            price_usd: self.btc_price_usd.value,
+            epoch_elapsed_s: None,
+        }
+    }
+}
+
+/// Default difficulty for a hashrate given alone: the equilibrium `D = H * 600 / 2^32`.
+pub fn equilibrium_difficulty(hashrate_hs: f64) -> f64 {
+    chain::difficulty_from_hashrate(hashrate_hs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn embedded_snapshot_parses_and_is_sane() {
+        let s = Snapshot::embedded();
+        let st = s.state();
+        st.validate().unwrap();
+        assert!(st.height > 900_000);
+        // Hashrate and difficulty agree within 25% (the snapshot is one consistent state).
+        let implied = chain::hashrate_from_difficulty(st.difficulty);
+        assert!((st.hashrate_hs / implied - 1.0).abs() < 0.25);
+    }
+
+    #[test]
+    fn growth_path_compounds_annually() {
+        let p = Path::growth(100.0, d("2026-01-01"), 0.5);
+        assert!((p.at_day(365) - 150.0).abs() < 1e-9);
+        assert!((p.at_day(730) - 225.0).abs() < 1e-9);
+        assert_eq!(p.at_day(0), 100.0);
+    }
+
+    #[test]
+    fn points_interpolate_then_grow() {
+        let p = Path::growth(100.0, d("2026-01-01"), 1.0)
+            .with_points(&[(d("2026-01-11"), 200.0), (d("2026-01-21"), 300.0)]);
+        assert!((p.on(d("2026-01-16")) - 250.0).abs() < 1e-9);
+        assert!((p.at_day(20 + 365) - 600.0).abs() < 1e-9);
+        assert!((p.at_day(10 - 365) - 100.0).abs() < 1e-9);
+    }
+}

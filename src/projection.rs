@@ -1,0 +1,485 @@
+//! Projections: a fleet over the engine's days, summed into periods, with a halving summary.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+use crate::chain;
+use crate::engine::{Drivers, Engine, NetDay, PathDrivers};
+use crate::error::Error;
+use crate::fleet::{Fleet, GroupDay};
+use crate::network::{NetworkState, Path};
+
+/// The longest horizon the engine will run, in days (100 years).
+pub const MAX_DAYS: i64 = 36_500;
+
+/// How far a projection runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Horizon {
+    /// This many days from the start.
+    Days(i64),
+    /// Through this date (inclusive).
+    Until(NaiveDate),
+    /// Through the day the block at `height` is mined, then `after_days` more days.
+    Halving {
+        /// The halving block's height.
+        height: u64,
+        /// Days after the halving day.
+        after_days: i64,
+    },
+}
+
+/// Growth rates of the network's paths, as annual fractions (0.5 = +50% a year).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Growth {
+    /// Network hashrate growth.
+    pub hashrate: f64,
+    /// Fees-per-block growth.
+    pub fees: f64,
+    /// BTC price growth.
+    pub price: f64,
+}
+
+/// Everything a projection needs.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The network at `network.date`; the engine starts there.
+    pub network: NetworkState,
+    /// The paths of hashrate, price and fees.
+    pub drivers: PathDrivers,
+    /// The fleet.
+    pub fleet: Fleet,
+    /// First day of output (on or after `network.date`).
+    pub start: NaiveDate,
+    /// How far to run.
+    pub horizon: Horizon,
+}
+
+impl Scenario {
+    /// A scenario whose paths grow at constant rates from the network state's figures. Price
+    /// and fees refer to `price_fees_date` (the start date when the user gave them).
+    pub fn with_growth(
+        network: NetworkState,
+        growth: Growth,
+        price_fees_date: NaiveDate,
+        fleet: Fleet,
+        start: NaiveDate,
+        horizon: Horizon,
+    ) -> Scenario {
+        let drivers = PathDrivers {
+            hashrate_hs: Path::growth(network.hashrate_hs, network.date, growth.hashrate),
+            price_usd: Path::growth(network.price_usd, price_fees_date, growth.price),
+            fees_btc_per_block: Path::growth(
+                network.fees_btc_per_block,
+                price_fees_date,
+                growth.fees,
+            ),
+        };
+        Scenario { network, drivers, fleet, start, horizon }
+    }
+
+    /// Checks the scenario as a whole.
+    pub fn validate(&self) -> Result<(), Error> {
+        self.network.validate()?;
+        self.fleet.validate()?;
+        if self.start < self.network.date {
+            return Err(Error::input(format!(
+                "--start {} is before the network state's date {}; give the network figures for the start date",
+                self.start, self.network.date
+            )));
+        }
+        match self.horizon {
+            Horizon::Days(n) if !(1..=MAX_DAYS).contains(&n) => Err(Error::input(format!(
+                "--days must be between 1 and {MAX_DAYS}, got {n}"
+            ))),
+            Horizon::Until(d) if d < self.start => Err(Error::input(format!(
+                "--until {d} is before --start {}",
+                self.start
+            ))),
+            Horizon::Until(d) if (d - self.start).num_days() >= MAX_DAYS => Err(Error::input(
+                format!("--until {d} is more than {MAX_DAYS} days after --start {}", self.start),
+            )),
+            Horizon::Halving { after_days, .. } if !(0..=MAX_DAYS).contains(&after_days) => {
+                Err(Error::input(format!(
+                    "--after must be between 0 and {MAX_DAYS} days, got {after_days}"
+                )))
+            }
+            Horizon::Halving { height, .. } if height <= self.network.height => {
+                Err(Error::input(format!(
+                    "the halving at height {height} is already mined (the network is at height {})",
+                    self.network.height
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// One row of a projection: a day, or a period of days (flows summed, rates averaged, the
+/// date is the period's first day). One flat type for CSV, JSON and NDJSON.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ProjectionRow {
+    /// First day of the row (UTC).
+    pub date: NaiveDate,
+    /// Days in the row.
+    pub days: u32,
+    /// Chain tip height at the end of the row.
+    pub height: u64,
+    /// Expected network blocks mined.
+    pub blocks: f64,
+    /// Difficulty (time-weighted mean).
+    pub difficulty: f64,
+    /// Network hashrate, EH/s.
+    pub network_hashrate_eh_s: f64,
+    /// Subsidy per block, BTC (weighted by blocks).
+    pub subsidy_btc: f64,
+    /// Fees per block, BTC.
+    pub fees_btc_per_block: f64,
+    /// BTC price, USD.
+    pub btc_price_usd: f64,
+    /// Sats that 1 PH/s earns in a day (no pool fee, 100% uptime).
+    pub hashvalue_sats_per_ph_day: f64,
+    /// USD that 1 PH/s earns in a day (no pool fee, 100% uptime).
+    pub hashprice_usd_per_ph_day: f64,
+    /// The fleet's running hashrate, TH/s (uptime applied).
+    pub fleet_hashrate_th_s: f64,
+    /// BTC credited to the fleet after the pool fee.
+    pub btc_mined: f64,
+    /// USD value of the BTC mined at each day's price.
+    pub revenue_usd: f64,
+    /// Electricity used, kWh.
+    pub energy_kwh: f64,
+    /// Electricity cost, USD.
+    pub power_cost_usd: f64,
+    /// Other operating costs, USD.
+    pub opex_usd: f64,
+    /// revenue - power cost - opex, USD.
+    pub margin_usd: f64,
+    /// BTC mined since the start, through the end of the row.
+    pub cumulative_btc: f64,
+    /// Margin since the start, through the end of the row, USD.
+    pub cumulative_margin_usd: f64,
+    /// Halvings and retargets in the row ("halving 1050000 2028-04-10T12:00:00Z; retarget +1.23%").
+    pub events: String,
+}
+
+impl ProjectionRow {
+    /// A daily row from the network day and the fleet's flows.
+    pub fn from_day(net: &NetDay, fleet: &GroupDay, cumulative_btc: f64, cumulative_margin_usd: f64) -> ProjectionRow {
+        ProjectionRow {
+            date: net.date,
+            days: 1,
+            height: net.height,
+            blocks: net.blocks,
+            difficulty: net.difficulty,
+            network_hashrate_eh_s: net.hashrate_hs / 1e18,
+            subsidy_btc: net.subsidy_btc,
+            fees_btc_per_block: net.fees_btc_per_block,
+            btc_price_usd: net.price_usd,
+            hashvalue_sats_per_ph_day: net.hashvalue_btc_per_ph_day * chain::COIN_SATS as f64,
+            hashprice_usd_per_ph_day: net.hashprice_usd_per_ph_day(),
+            fleet_hashrate_th_s: fleet.hashrate_ths,
+            btc_mined: fleet.btc_mined,
+            revenue_usd: fleet.revenue_usd,
+            energy_kwh: fleet.energy_kwh,
+            power_cost_usd: fleet.power_cost_usd,
+            opex_usd: fleet.opex_usd,
+            margin_usd: fleet.margin_usd,
+            cumulative_btc,
+            cumulative_margin_usd,
+            events: events_text(net),
+        }
+    }
+}
+
+/// The day's events as text.
+pub fn events_text(net: &NetDay) -> String {
+    let mut parts = Vec::new();
+    if let Some((h, at)) = net.halving {
+        parts.push(format!("halving {h} {}", at.format("%Y-%m-%dT%H:%M:%SZ")));
+    }
+    for (h, ratio) in &net.retargets {
+        parts.push(format!("retarget {h} {:+.2}%", (ratio - 1.0) * 100.0));
+    }
+    parts.join("; ")
+}
+
+/// Runs the fleet over the days of a scenario, calling `f` with each network day and daily row
+/// from the start date on. Returns the halving found when the horizon is a halving.
+pub fn for_each_day<F>(s: &Scenario, mut f: F) -> Result<(), Error>
+where
+    F: FnMut(&NetDay, &ProjectionRow) -> Result<(), Error>,
+{
+    s.validate()?;
+    let mut drivers = s.drivers.clone();
+    run_days(s, &mut drivers, &mut f)
+}
+
+/// As [`for_each_day`] with drivers of the caller's (a response model, a Monte Carlo path).
+pub fn run_days<D, F>(s: &Scenario, drivers: D, mut f: F) -> Result<(), Error>
+where
+    D: Drivers,
+    F: FnMut(&NetDay, &ProjectionRow) -> Result<(), Error>,
+{
+    let mut engine = Engine::new(&s.network, drivers);
+    let mut cum_btc = 0.0;
+    let mut cum_margin = 0.0;
+    let mut remaining: Option<i64> = match s.horizon {
+        Horizon::Days(n) => Some(n),
+        Horizon::Until(d) => Some((d - s.start).num_days() + 1),
+        Horizon::Halving { .. } => None,
+    };
+    let mut day_index = 0i64;
+    let limit = (s.start - s.network.date).num_days() + MAX_DAYS * 2;
+    loop {
+        if remaining == Some(0) {
+            return Ok(());
+        }
+        if day_index > limit {
+            return Err(Error::input(format!(
+                "the horizon does not end within {} years at this hashrate and difficulty",
+                limit / 365
+            )));
+        }
+        day_index += 1;
+        let net = engine.step();
+        if net.date < s.start {
+            continue;
+        }
+        let flows = s.fleet.day(&net);
+        cum_btc += flows.btc_mined;
+        cum_margin += flows.margin_usd;
+        let row = ProjectionRow::from_day(&net, &flows, cum_btc, cum_margin);
+        f(&net, &row)?;
+        if let Horizon::Halving { height, after_days } = s.horizon {
+            if remaining.is_none() && net.height >= height {
+                remaining = Some(after_days);
+                continue;
+            }
+        }
+        if let Some(r) = remaining.as_mut() {
+            *r -= 1;
+        }
+    }
+}
+
+/// A whole projection: daily rows and what the summary needs.
+#[derive(Debug, Clone)]
+pub struct Projection {
+    /// Daily rows from the start date.
+    pub rows: Vec<ProjectionRow>,
+    /// Every halving block mined within the horizon: height and instant.
+    pub halvings: Vec<(u64, NaiveDateTime)>,
+}
+
+/// Runs a scenario and keeps its daily rows.
+pub fn project(s: &Scenario) -> Result<Projection, Error> {
+    let mut rows = Vec::new();
+    let mut halvings = Vec::new();
+    for_each_day(s, |net, row| {
+        if let Some(h) = net.halving {
+            halvings.push(h);
+        }
+        rows.push(row.clone());
+        Ok(())
+    })?;
+    Ok(Projection { rows, halvings })
+}
+
+/// Estimated instants of the next `count` halving blocks after the network state, on the
+/// scenario's network paths (the fleet plays no part). Stops after [`MAX_DAYS`] * 2 days.
+pub fn estimate_halvings(network: &NetworkState, drivers: &PathDrivers, count: usize) -> Vec<(u64, NaiveDateTime)> {
+    let mut out = Vec::new();
+    let mut engine = Engine::new(network, drivers.clone());
+    let next = chain::next_halving_height(network.height);
+    let last = next + (count.saturating_sub(1) as u64) * chain::HALVING_INTERVAL_BLOCKS;
+    for _ in 0..MAX_DAYS * 2 {
+        let day = engine.step();
+        if let Some(h) = day.halving {
+            out.push(h);
+            if h.0 >= last {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// How rows are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// Each day.
+    Day,
+    /// ISO weeks (Monday to Sunday).
+    Week,
+    /// Calendar months.
+    Month,
+    /// Difficulty epochs (by the epoch in force at the start of each day).
+    Epoch,
+    /// Calendar years.
+    Year,
+}
+
+impl Period {
+    /// The key of the period a day belongs to.
+    pub fn key(self, date: NaiveDate, epoch: u64) -> i64 {
+        match self {
+            Period::Day => date.num_days_from_ce() as i64,
+            Period::Week => {
+                (date.num_days_from_ce() - date.weekday().num_days_from_monday() as i32) as i64
+            }
+            Period::Month => date.year() as i64 * 12 + date.month0() as i64,
+            Period::Epoch => epoch as i64,
+            Period::Year => date.year() as i64,
+        }
+    }
+}
+
+/// Groups daily rows into periods as they stream in; `push` returns a row when a period ends.
+#[derive(Debug, Clone)]
+pub struct Aggregator {
+    period: Period,
+    current: Option<(i64, ProjectionRow)>,
+}
+
+impl Aggregator {
+    /// A new aggregator.
+    pub fn new(period: Period) -> Aggregator {
+        Aggregator { period, current: None }
+    }
+
+    /// Adds a daily row (with the epoch of its network day); returns the finished period, if any.
+    pub fn push(&mut self, row: &ProjectionRow, epoch: u64) -> Option<ProjectionRow> {
+        if self.period == Period::Day {
+            return Some(row.clone());
+        }
+        let key = self.period.key(row.date, epoch);
+        match &mut self.current {
+            Some((k, acc)) if *k == key => {
+                accumulate(acc, row);
+                None
+            }
+            _ => {
+                let done = self.current.take().map(|(_, acc)| finish(acc));
+                self.current = Some((key, row.clone()));
+                done
+            }
+        }
+    }
+
+    /// The last, possibly partial, period.
+    pub fn finish(&mut self) -> Option<ProjectionRow> {
+        self.current.take().map(|(_, acc)| finish(acc))
+    }
+}
+
+/// Sums flows and rates (rates are divided by `days` in `finish`); keeps the latest ends.
+fn accumulate(acc: &mut ProjectionRow, r: &ProjectionRow) {
+    acc.days += r.days;
+    acc.height = r.height;
+    acc.blocks += r.blocks;
+    acc.difficulty += r.difficulty;
+    acc.network_hashrate_eh_s += r.network_hashrate_eh_s;
+    acc.subsidy_btc += r.subsidy_btc;
+    acc.fees_btc_per_block += r.fees_btc_per_block;
+    acc.btc_price_usd += r.btc_price_usd;
+    acc.hashvalue_sats_per_ph_day += r.hashvalue_sats_per_ph_day;
+    acc.hashprice_usd_per_ph_day += r.hashprice_usd_per_ph_day;
+    acc.fleet_hashrate_th_s += r.fleet_hashrate_th_s;
+    acc.btc_mined += r.btc_mined;
+    acc.revenue_usd += r.revenue_usd;
+    acc.energy_kwh += r.energy_kwh;
+    acc.power_cost_usd += r.power_cost_usd;
+    acc.opex_usd += r.opex_usd;
+    acc.margin_usd += r.margin_usd;
+    acc.cumulative_btc = r.cumulative_btc;
+    acc.cumulative_margin_usd = r.cumulative_margin_usd;
+    if !r.events.is_empty() {
+        if !acc.events.is_empty() {
+            acc.events.push_str("; ");
+        }
+        acc.events.push_str(&r.events);
+    }
+}
+
+fn finish(mut acc: ProjectionRow) -> ProjectionRow {
+    let n = acc.days as f64;
+    acc.difficulty /= n;
+    acc.network_hashrate_eh_s /= n;
+    acc.subsidy_btc /= n;
+    acc.fees_btc_per_block /= n;
+    acc.btc_price_usd /= n;
+    acc.hashvalue_sats_per_ph_day /= n;
+    acc.hashprice_usd_per_ph_day /= n;
+    acc.fleet_hashrate_th_s /= n;
+    acc
+}
+
+/// Groups a whole run's daily rows into periods (see [`Aggregator`]). `epochs` holds each
+/// row's epoch (use [`epoch_of_row`] when the network days are gone).
+pub fn aggregate(rows: &[ProjectionRow], period: Period) -> Vec<ProjectionRow> {
+    let mut agg = Aggregator::new(period);
+    let mut out: Vec<ProjectionRow> = rows.iter().filter_map(|r| agg.push(r, epoch_of_row(r))).collect();
+    out.extend(agg.finish());
+    out
+}
+
+/// The epoch in force at the start of a daily row's day, from its end height and blocks.
+pub fn epoch_of_row(r: &ProjectionRow) -> u64 {
+    let start_height = (r.height as f64 - r.blocks).max(0.0).floor() as u64;
+    chain::epoch_of(start_height + 1)
+}
+
+/// What changes across a halving, for the summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HalvingSummary {
+    /// Height of the halving block.
+    pub height: u64,
+    /// Estimated instant the halving block is mined (UTC).
+    pub estimated_at: NaiveDateTime,
+    /// Network subsidy BTC a day at 144 blocks before the halving.
+    pub network_btc_per_day_before: f64,
+    /// Network subsidy BTC a day at 144 blocks after the halving.
+    pub network_btc_per_day_after: f64,
+    /// Mean hashprice over the (up to) 30 days before the halving day, USD/PH/day.
+    pub hashprice_before_usd_per_ph_day: f64,
+    /// Mean hashprice over the (up to) 30 days after the halving day, USD/PH/day.
+    pub hashprice_after_usd_per_ph_day: f64,
+    /// Mean fleet margin a day over the 30 days before, USD.
+    pub margin_before_usd_per_day: f64,
+    /// Mean fleet margin a day over the 30 days after, USD.
+    pub margin_after_usd_per_day: f64,
+    /// Days averaged before and after (fewer than 30 at the horizon's edges).
+    pub days_before: u32,
+    /// Days averaged after.
+    pub days_after: u32,
+}
+
+/// Summarises the halving at `height` from a projection's daily rows.
+pub fn halving_summary(p: &Projection, height: u64) -> Option<HalvingSummary> {
+    let &(h, at) = p.halvings.iter().find(|(h, _)| *h == height)?;
+    let day = at.date();
+    let window = |from: NaiveDate, to: NaiveDate| {
+        let sel: Vec<&ProjectionRow> =
+            p.rows.iter().filter(|r| r.date >= from && r.date <= to).collect();
+        let n = sel.len().max(1) as f64;
+        (
+            sel.iter().map(|r| r.hashprice_usd_per_ph_day).sum::<f64>() / n,
+            sel.iter().map(|r| r.margin_usd).sum::<f64>() / n,
+            sel.len() as u32,
+        )
+    };
+    let (hp_b, m_b, n_b) = window(day - chrono::Days::new(30), day - chrono::Days::new(1));
+    let (hp_a, m_a, n_a) = window(day + chrono::Days::new(1), day + chrono::Days::new(30));
+    Some(HalvingSummary {
+        height: h,
+        estimated_at: at,
+        network_btc_per_day_before: chain::sats_to_btc(144 * chain::subsidy_sats(h - 1)),
+        network_btc_per_day_after: chain::sats_to_btc(144 * chain::subsidy_sats(h)),
+        hashprice_before_usd_per_ph_day: hp_b,
+        hashprice_after_usd_per_ph_day: hp_a,
+        margin_before_usd_per_day: m_b,
+        margin_after_usd_per_day: m_a,
+        days_before: n_b,
+        days_after: n_a,
+    })
+}
