@@ -151,6 +151,23 @@ impl<D: Drivers> Engine<D> {
         &mut self.drivers
     }
 
+    /// The network state at 00:00 UTC of [`Engine::date`]: whole-block height, difficulty,
+    /// the current epoch's elapsed time, and today's hashrate, price and fees from the drivers.
+    pub fn state(&mut self) -> NetworkState {
+        let dd = self.drivers.day(self.date, self.prev.as_ref());
+        let height = self.x.floor() as u64;
+        // The fraction of the block in progress counts as already-elapsed epoch time.
+        NetworkState {
+            date: self.date,
+            height,
+            difficulty: self.difficulty,
+            hashrate_hs: dd.hashrate_hs,
+            fees_btc_per_block: dd.fees_btc_per_block,
+            price_usd: dd.price_usd,
+            epoch_elapsed_s: Some(self.epoch_elapsed_s),
+        }
+    }
+
     /// Simulates the next day.
     pub fn step(&mut self) -> NetDay {
         let dd = self.drivers.day(self.date, self.prev.as_ref());
@@ -168,11 +185,17 @@ impl<D: Drivers> Engine<D> {
             let rem = chain::SECONDS_PER_DAY - t;
             let b_retarget = ((self.epoch + 1) * RETARGET_INTERVAL_BLOCKS - 1) as f64;
             let b_era = ((self.era + 1) * HALVING_INTERVAL_BLOCKS - 1) as f64;
-            let b_mark = self.pending_halving_mark.map_or(f64::INFINITY, |h| h as f64);
+            let b_mark = self
+                .pending_halving_mark
+                .map_or(f64::INFINITY, |h| h as f64);
             let boundary = b_retarget.min(b_era).min(b_mark);
             let dt_to_boundary = (boundary - self.x) / rate;
             let reached = dt_to_boundary <= rem;
-            let dt = if reached { dt_to_boundary.max(0.0) } else { rem };
+            let dt = if reached {
+                dt_to_boundary.max(0.0)
+            } else {
+                rem
+            };
             // Accumulate the segment [t, t + dt) at the current difficulty and subsidy.
             let seg_blocks = rate * dt;
             blocks += seg_blocks;
@@ -212,7 +235,11 @@ impl<D: Drivers> Engine<D> {
             blocks,
             difficulty: diff_time / chain::SECONDS_PER_DAY,
             hashrate_hs: dd.hashrate_hs,
-            subsidy_btc: if blocks > 0.0 { subsidy_sum / blocks } else { self.subsidy_btc },
+            subsidy_btc: if blocks > 0.0 {
+                subsidy_sum / blocks
+            } else {
+                self.subsidy_btc
+            },
             fees_btc_per_block: dd.fees_btc_per_block,
             price_usd: dd.price_usd,
             hashvalue_btc_per_ph_day: hashvalue,
@@ -224,6 +251,19 @@ impl<D: Drivers> Engine<D> {
         self.prev = Some(day.clone());
         day
     }
+}
+
+/// Rolls a network state forward to `date` along `drivers` (the model's estimate of the state
+/// then). A date on or before the state's returns it unchanged.
+pub fn roll_forward<D: Drivers>(state: &NetworkState, drivers: D, date: NaiveDate) -> NetworkState {
+    if date <= state.date {
+        return state.clone();
+    }
+    let mut e = Engine::new(state, drivers);
+    while e.date() < date {
+        e.step();
+    }
+    e.state()
 }
 
 impl<D: Drivers> Iterator for Engine<D> {
@@ -286,7 +326,11 @@ mod tests {
         let day0 = e.step();
         assert_eq!(day0.halving.map(|h| h.0), Some(1_050_000));
         let expect = (100.0 * 3.125 + 44.0 * 1.5625) / 144.0;
-        assert!((day0.subsidy_btc - expect).abs() < 1e-9, "{}", day0.subsidy_btc);
+        assert!(
+            (day0.subsidy_btc - expect).abs() < 1e-9,
+            "{}",
+            day0.subsidy_btc
+        );
         // The halving block is the 101st: it completes after 101 x 600 s, at 16:50 UTC.
         let when = day0.halving.unwrap().1;
         assert_eq!(when.format("%H:%M:%S").to_string(), "16:50:00");
@@ -299,9 +343,9 @@ mod tests {
     fn hashrate_halving_slows_blocks_until_retarget() {
         let st = state(2016 * 500 - 1, 100e12); // start of an epoch
         let mut dr = drivers(&st, 0.0);
-        dr.hashrate_hs = dr.hashrate_hs.with_points(&[
-            (st.date, st.hashrate_hs / 2.0),
-        ]);
+        dr.hashrate_hs = dr
+            .hashrate_hs
+            .with_points(&[(st.date, st.hashrate_hs / 2.0)]);
         let days: Vec<NetDay> = Engine::new(&st, dr).take(40).collect();
         // 72 blocks a day until the epoch's 2016 blocks are done (28 days).
         assert!((days[0].blocks - 72.0).abs() < 1e-6);
@@ -339,7 +383,12 @@ mod tests {
         let mut dr = drivers(&st, 0.0);
         dr.hashrate_hs = Path::growth(st.hashrate_hs * 2.0, st.date, 0.0);
         let days: Vec<NetDay> = Engine::new(&st, dr).take(10).collect();
-        let ratio = days.iter().flat_map(|x| x.retargets.clone()).next().unwrap().1;
+        let ratio = days
+            .iter()
+            .flat_map(|x| x.retargets.clone())
+            .next()
+            .unwrap()
+            .1;
         let t = 1000.0 * 600.0 + 1016.0 * 300.0;
         assert!((ratio - 1_209_600.0 / t).abs() < 1e-9);
     }

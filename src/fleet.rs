@@ -53,7 +53,8 @@ impl FleetGroup {
     pub fn day(&self, net: &NetDay, running: f64) -> GroupDay {
         let on = self.uptime * running;
         let hashrate_ths = self.hashrate_ths * on;
-        let btc_mined = net.hashvalue_btc_per_ph_day * hashrate_ths / 1000.0 * (1.0 - self.pool_fee);
+        let btc_mined =
+            net.hashvalue_btc_per_ph_day * hashrate_ths / 1000.0 * (1.0 - self.pool_fee);
         let revenue_usd = btc_mined * net.price_usd;
         let energy_kwh = self.power_kw() * HOURS_PER_DAY * on;
         let power_cost_usd = energy_kwh * self.power_cost_usd_per_kwh;
@@ -128,7 +129,9 @@ pub struct Fleet {
 impl Fleet {
     /// A fleet of one group.
     pub fn single(group: FleetGroup) -> Fleet {
-        Fleet { groups: vec![group] }
+        Fleet {
+            groups: vec![group],
+        }
     }
 
     /// Checks every group.

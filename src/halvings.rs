@@ -39,11 +39,20 @@ pub fn schedule(estimates: &[(u64, NaiveDateTime)]) -> Vec<HalvingRow> {
             let past = if n == 0 {
                 Some(1_231_006_505) // genesis block, 2009-01-03 18:15:05
             } else {
-                chain::PAST_HALVINGS.iter().find(|(h, _)| *h == height).map(|(_, t)| *t)
+                chain::PAST_HALVINGS
+                    .iter()
+                    .find(|(h, _)| *h == height)
+                    .map(|(_, t)| *t)
             };
             let (date, estimated) = match past {
                 Some(t) => (DateTime::from_timestamp(t, 0).map(|d| d.naive_utc()), false),
-                None => (estimates.iter().find(|(h, _)| *h == height).map(|(_, t)| *t), true),
+                None => (
+                    estimates
+                        .iter()
+                        .find(|(h, _)| *h == height)
+                        .map(|(_, t)| *t),
+                    true,
+                ),
             };
             HalvingRow {
                 halving: n,
@@ -51,8 +60,12 @@ pub fn schedule(estimates: &[(u64, NaiveDateTime)]) -> Vec<HalvingRow> {
                 subsidy_sats: sats,
                 subsidy_btc: chain::sats_to_btc(sats),
                 network_btc_per_day: chain::sats_to_btc(144 * sats),
-                cumulative_supply_sats: chain::cumulative_supply_sats(height + HALVING_INTERVAL_BLOCKS - 1),
-                date: date.map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()).unwrap_or_default(),
+                cumulative_supply_sats: chain::cumulative_supply_sats(
+                    height + HALVING_INTERVAL_BLOCKS - 1,
+                ),
+                date: date
+                    .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                    .unwrap_or_default(),
                 estimated,
             }
         })
@@ -71,7 +84,10 @@ mod tests {
         assert_eq!(s[1].date, "2012-11-28T15:24:38Z");
         assert!(!s[4].estimated && s[5].estimated);
         assert_eq!(s[5].network_btc_per_day, 225.0);
-        assert_eq!(s.last().unwrap().cumulative_supply_sats, chain::TOTAL_SUPPLY_SATS);
+        assert_eq!(
+            s.last().unwrap().cumulative_supply_sats,
+            chain::TOTAL_SUPPLY_SATS
+        );
         assert_eq!(s.last().unwrap().subsidy_sats, 0);
     }
 }

@@ -33,6 +33,8 @@ pub struct HashpriceRow {
     pub power_cost_usd_per_kwh: Option<f64>,
     /// USD of electricity that 1 PH/s uses in a day.
     pub hashcost_usd_per_ph_day: Option<f64>,
+    /// hashprice - hashcost, USD/PH/day.
+    pub margin_usd_per_ph_day: Option<f64>,
     /// Power cost at which hashprice equals hashcost, USD/kWh (needs --efficiency).
     pub breakeven_power_cost_usd_per_kwh: Option<f64>,
     /// Efficiency at which hashprice equals hashcost, J/TH (needs --power-cost).
@@ -82,6 +84,7 @@ pub fn hashprice(
         efficiency_j_per_th,
         power_cost_usd_per_kwh,
         hashcost_usd_per_ph_day: hashcost,
+        margin_usd_per_ph_day: hashcost.map(|h| hp - h),
         breakeven_power_cost_usd_per_kwh: efficiency_j_per_th.map(|e| hp / (e * per_j_kwh)),
         breakeven_efficiency_j_per_th: power_cost_usd_per_kwh
             .filter(|p| *p > 0.0)
@@ -105,7 +108,11 @@ mod tests {
             epoch_elapsed_s: None,
         };
         let r = hashprice(&net, Some(20.0), Some(0.05)).unwrap();
-        assert!((r.hashprice_usd_per_ph_day - 42.18).abs() < 0.005, "{}", r.hashprice_usd_per_ph_day);
+        assert!(
+            (r.hashprice_usd_per_ph_day - 42.18).abs() < 0.005,
+            "{}",
+            r.hashprice_usd_per_ph_day
+        );
         assert!((r.hashcost_usd_per_ph_day.unwrap() - 24.00).abs() < 1e-9);
         assert!((r.breakeven_power_cost_usd_per_kwh.unwrap() - 0.0879).abs() < 0.00005);
         // At the breakeven efficiency the hashcost equals the hashprice.

@@ -18,7 +18,7 @@
 //!     label: "1 PH/s".into(), hashrate_ths: 1000.0, efficiency_j_per_th: 15.0,
 //!     power_cost_usd_per_kwh: 0.05, uptime: 1.0, pool_fee: 0.0, opex_usd_per_day: 0.0,
 //! });
-//! let s = Scenario::with_growth(net.clone(), Growth::default(), net.date, fleet, net.date, Horizon::Days(30));
+//! let s = Scenario::with_growth(net, Growth::default(), fleet, Horizon::Days(30));
 //! let p = project(&s).unwrap();
 //! assert_eq!(p.rows.len(), 30);
 //! assert_eq!(chain::subsidy_sats(1_050_000), 156_250_000);
@@ -33,6 +33,7 @@ pub mod fleet;
 pub mod halvings;
 pub mod hashprice;
 pub mod network;
+pub mod output;
 pub mod projection;
 
 pub use error::{Error, Result};

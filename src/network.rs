@@ -49,7 +49,9 @@ pub fn positive(name: &str, v: f64) -> Result<(), Error> {
     if v.is_finite() && v > 0.0 {
         Ok(())
     } else {
-        Err(Error::input(format!("{name} must be a positive number, got {v}")))
+        Err(Error::input(format!(
+            "{name} must be a positive number, got {v}"
+        )))
     }
 }
 
@@ -58,7 +60,9 @@ pub fn non_negative(name: &str, v: f64) -> Result<(), Error> {
     if v.is_finite() && v >= 0.0 {
         Ok(())
     } else {
-        Err(Error::input(format!("{name} must be zero or more, got {v}")))
+        Err(Error::input(format!(
+            "{name} must be zero or more, got {v}"
+        )))
     }
 }
 
@@ -173,14 +177,14 @@ pub const EMBEDDED_SNAPSHOT_JSON: &str = include_str!("../data/network.json");
 impl Snapshot {
     /// Parses a snapshot document.
     pub fn parse(json: &str) -> Result<Snapshot, Error> {
-        serde_json::from_str(json)
-            .map_err(|e| Error::input(format!("network snapshot: {e}")))
+        serde_json::from_str(json).map_err(|e| Error::input(format!("network snapshot: {e}")))
     }
 
     /// The snapshot embedded in the binary.
     pub fn embedded() -> Snapshot {
         // The embedded file is checked by a unit test; a parse failure here is a build defect.
-        Snapshot::parse(EMBEDDED_SNAPSHOT_JSON).unwrap_or_else(|e| panic!("embedded data/network.json: {e}"))
+        Snapshot::parse(EMBEDDED_SNAPSHOT_JSON)
+            .unwrap_or_else(|e| panic!("embedded data/network.json: {e}"))
     }
 
     /// The snapshot as a network state at its as-of date.
@@ -236,5 +240,141 @@ mod tests {
         assert!((p.on(d("2026-01-16")) - 250.0).abs() < 1e-9);
         assert!((p.at_day(20 + 365) - 600.0).abs() < 1e-9);
         assert!((p.at_day(10 - 365) - 100.0).abs() < 1e-9);
+    }
+}
+
+/// What the user said about the network; anything left `None` comes from the base state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NetworkInputs {
+    /// First day; `None` is the base state's date.
+    pub start: Option<NaiveDate>,
+    /// Chain tip height at the start.
+    pub height: Option<u64>,
+    /// Difficulty at the start.
+    pub difficulty: Option<f64>,
+    /// Network hashrate at the start, H/s.
+    pub hashrate_hs: Option<f64>,
+    /// Fees per block at the start, BTC.
+    pub fees_btc_per_block: Option<f64>,
+    /// BTC price at the start, USD.
+    pub price_usd: Option<f64>,
+    /// Annual growth of the network hashrate, fraction.
+    pub hashrate_growth: f64,
+    /// Annual growth of fees per block, fraction.
+    pub fee_growth: f64,
+    /// Annual growth of the BTC price, fraction.
+    pub price_growth: f64,
+}
+
+/// The network a run starts from, after the user's inputs are applied to a base state.
+#[derive(Debug, Clone)]
+pub struct ResolvedNetwork {
+    /// The state at the start date.
+    pub state: NetworkState,
+    /// The paths from the start date.
+    pub drivers: crate::engine::PathDrivers,
+    /// Days the base state was rolled forward by the model to reach the start (0 if none).
+    pub rolled_days: i64,
+}
+
+impl NetworkInputs {
+    /// True when the user gave the chain's state (height, difficulty or hashrate).
+    pub fn gives_chain_state(&self) -> bool {
+        self.height.is_some() || self.difficulty.is_some() || self.hashrate_hs.is_some()
+    }
+
+    /// Applies the inputs to `base`. A start after the base's date rolls the base forward
+    /// along its growth paths; the user's figures then replace the rolled ones at the start.
+    /// Given a hashrate without a difficulty, D = H * 600 / 2^32; a difficulty without a
+    /// hashrate, H = D * 2^32 / 600.
+    pub fn resolve(&self, base: &NetworkState) -> Result<ResolvedNetwork, Error> {
+        for (name, v) in [
+            ("--hashrate-growth", self.hashrate_growth),
+            ("--fee-growth", self.fee_growth),
+            ("--price-growth", self.price_growth),
+        ] {
+            growth_fraction(name, v * 100.0)?;
+        }
+        if let Some(h) = self.height {
+            if h > chain::FIRST_ZERO_SUBSIDY_HEIGHT {
+                return Err(Error::input(format!(
+                    "--height must be at most {}, got {h}",
+                    chain::FIRST_ZERO_SUBSIDY_HEIGHT
+                )));
+            }
+        }
+        if let Some(v) = self.difficulty {
+            positive("--difficulty", v)?;
+        }
+        if let Some(v) = self.hashrate_hs {
+            positive("--network-hashrate", v)?;
+        }
+        if let Some(v) = self.price_usd {
+            positive("--price", v)?;
+        }
+        if let Some(v) = self.fees_btc_per_block {
+            non_negative("--fees", v)?;
+        }
+        let start = self.start.unwrap_or(base.date);
+        let base_drivers = self.paths(base);
+        let mut state = if start >= base.date {
+            crate::engine::roll_forward(base, base_drivers, start)
+        } else if self.height.is_some() && (self.difficulty.is_some() || self.hashrate_hs.is_some())
+        {
+            NetworkState {
+                date: start,
+                epoch_elapsed_s: None,
+                ..base.clone()
+            }
+        } else {
+            return Err(Error::input(format!(
+                "--start {start} is before the network state's date {}: give --height and --difficulty (or --network-hashrate) for that date",
+                base.date
+            )));
+        };
+        let rolled_days = (start - base.date).num_days().max(0);
+        if self.gives_chain_state() {
+            state.epoch_elapsed_s = None;
+        }
+        if let Some(h) = self.height {
+            state.height = h;
+        }
+        match (self.difficulty, self.hashrate_hs) {
+            (Some(d), Some(h)) => {
+                state.difficulty = d;
+                state.hashrate_hs = h;
+            }
+            (Some(d), None) => {
+                state.difficulty = d;
+                state.hashrate_hs = chain::hashrate_from_difficulty(d);
+            }
+            (None, Some(h)) => {
+                state.hashrate_hs = h;
+                state.difficulty = equilibrium_difficulty(h);
+            }
+            (None, None) => {}
+        }
+        if let Some(p) = self.price_usd {
+            state.price_usd = p;
+        }
+        if let Some(f) = self.fees_btc_per_block {
+            state.fees_btc_per_block = f;
+        }
+        state.validate()?;
+        let drivers = self.paths(&state);
+        Ok(ResolvedNetwork {
+            state,
+            drivers,
+            rolled_days,
+        })
+    }
+
+    /// Growth paths from a state's figures on its date.
+    pub fn paths(&self, s: &NetworkState) -> crate::engine::PathDrivers {
+        crate::engine::PathDrivers {
+            hashrate_hs: Path::growth(s.hashrate_hs, s.date, self.hashrate_growth),
+            price_usd: Path::growth(s.price_usd, s.date, self.price_growth),
+            fees_btc_per_block: Path::growth(s.fees_btc_per_block, s.date, self.fee_growth),
+        }
     }
 }

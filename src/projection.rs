@@ -48,56 +48,54 @@ pub struct Scenario {
     pub drivers: PathDrivers,
     /// The fleet.
     pub fleet: Fleet,
-    /// First day of output (on or after `network.date`).
-    pub start: NaiveDate,
-    /// How far to run.
+    /// How far to run from `network.date`, the first day.
     pub horizon: Horizon,
 }
 
 impl Scenario {
-    /// A scenario whose paths grow at constant rates from the network state's figures. Price
-    /// and fees refer to `price_fees_date` (the start date when the user gave them).
+    /// A scenario whose paths grow at constant rates from the network state's figures.
     pub fn with_growth(
         network: NetworkState,
         growth: Growth,
-        price_fees_date: NaiveDate,
         fleet: Fleet,
-        start: NaiveDate,
         horizon: Horizon,
     ) -> Scenario {
         let drivers = PathDrivers {
             hashrate_hs: Path::growth(network.hashrate_hs, network.date, growth.hashrate),
-            price_usd: Path::growth(network.price_usd, price_fees_date, growth.price),
-            fees_btc_per_block: Path::growth(
-                network.fees_btc_per_block,
-                price_fees_date,
-                growth.fees,
-            ),
+            price_usd: Path::growth(network.price_usd, network.date, growth.price),
+            fees_btc_per_block: Path::growth(network.fees_btc_per_block, network.date, growth.fees),
         };
-        Scenario { network, drivers, fleet, start, horizon }
+        Scenario {
+            network,
+            drivers,
+            fleet,
+            horizon,
+        }
+    }
+
+    /// The first day.
+    pub fn start(&self) -> NaiveDate {
+        self.network.date
     }
 
     /// Checks the scenario as a whole.
     pub fn validate(&self) -> Result<(), Error> {
         self.network.validate()?;
         self.fleet.validate()?;
-        if self.start < self.network.date {
-            return Err(Error::input(format!(
-                "--start {} is before the network state's date {}; give the network figures for the start date",
-                self.start, self.network.date
-            )));
-        }
         match self.horizon {
             Horizon::Days(n) if !(1..=MAX_DAYS).contains(&n) => Err(Error::input(format!(
                 "--days must be between 1 and {MAX_DAYS}, got {n}"
             ))),
-            Horizon::Until(d) if d < self.start => Err(Error::input(format!(
+            Horizon::Until(d) if d < self.start() => Err(Error::input(format!(
                 "--until {d} is before --start {}",
-                self.start
+                self.start()
             ))),
-            Horizon::Until(d) if (d - self.start).num_days() >= MAX_DAYS => Err(Error::input(
-                format!("--until {d} is more than {MAX_DAYS} days after --start {}", self.start),
-            )),
+            Horizon::Until(d) if (d - self.start()).num_days() >= MAX_DAYS => {
+                Err(Error::input(format!(
+                    "--until {d} is more than {MAX_DAYS} days after --start {}",
+                    self.start()
+                )))
+            }
             Horizon::Halving { after_days, .. } if !(0..=MAX_DAYS).contains(&after_days) => {
                 Err(Error::input(format!(
                     "--after must be between 0 and {MAX_DAYS} days, got {after_days}"
@@ -164,7 +162,12 @@ pub struct ProjectionRow {
 
 impl ProjectionRow {
     /// A daily row from the network day and the fleet's flows.
-    pub fn from_day(net: &NetDay, fleet: &GroupDay, cumulative_btc: f64, cumulative_margin_usd: f64) -> ProjectionRow {
+    pub fn from_day(
+        net: &NetDay,
+        fleet: &GroupDay,
+        cumulative_btc: f64,
+        cumulative_margin_usd: f64,
+    ) -> ProjectionRow {
         ProjectionRow {
             date: net.date,
             days: 1,
@@ -204,7 +207,7 @@ pub fn events_text(net: &NetDay) -> String {
 }
 
 /// Runs the fleet over the days of a scenario, calling `f` with each network day and daily row
-/// from the start date on. Returns the halving found when the horizon is a halving.
+/// from the start date on.
 pub fn for_each_day<F>(s: &Scenario, mut f: F) -> Result<(), Error>
 where
     F: FnMut(&NetDay, &ProjectionRow) -> Result<(), Error>,
@@ -225,11 +228,11 @@ where
     let mut cum_margin = 0.0;
     let mut remaining: Option<i64> = match s.horizon {
         Horizon::Days(n) => Some(n),
-        Horizon::Until(d) => Some((d - s.start).num_days() + 1),
+        Horizon::Until(d) => Some((d - s.start()).num_days() + 1),
         Horizon::Halving { .. } => None,
     };
     let mut day_index = 0i64;
-    let limit = (s.start - s.network.date).num_days() + MAX_DAYS * 2;
+    let limit = MAX_DAYS * 2;
     loop {
         if remaining == Some(0) {
             return Ok(());
@@ -242,9 +245,6 @@ where
         }
         day_index += 1;
         let net = engine.step();
-        if net.date < s.start {
-            continue;
-        }
         let flows = s.fleet.day(&net);
         cum_btc += flows.btc_mined;
         cum_margin += flows.margin_usd;
@@ -287,7 +287,11 @@ pub fn project(s: &Scenario) -> Result<Projection, Error> {
 
 /// Estimated instants of the next `count` halving blocks after the network state, on the
 /// scenario's network paths (the fleet plays no part). Stops after [`MAX_DAYS`] * 2 days.
-pub fn estimate_halvings(network: &NetworkState, drivers: &PathDrivers, count: usize) -> Vec<(u64, NaiveDateTime)> {
+pub fn estimate_halvings(
+    network: &NetworkState,
+    drivers: &PathDrivers,
+    count: usize,
+) -> Vec<(u64, NaiveDateTime)> {
     let mut out = Vec::new();
     let mut engine = Engine::new(network, drivers.clone());
     let next = chain::next_halving_height(network.height);
@@ -344,7 +348,10 @@ pub struct Aggregator {
 impl Aggregator {
     /// A new aggregator.
     pub fn new(period: Period) -> Aggregator {
-        Aggregator { period, current: None }
+        Aggregator {
+            period,
+            current: None,
+        }
     }
 
     /// Adds a daily row (with the epoch of its network day); returns the finished period, if any.
@@ -418,9 +425,22 @@ fn finish(mut acc: ProjectionRow) -> ProjectionRow {
 /// row's epoch (use [`epoch_of_row`] when the network days are gone).
 pub fn aggregate(rows: &[ProjectionRow], period: Period) -> Vec<ProjectionRow> {
     let mut agg = Aggregator::new(period);
-    let mut out: Vec<ProjectionRow> = rows.iter().filter_map(|r| agg.push(r, epoch_of_row(r))).collect();
+    let mut out: Vec<ProjectionRow> = rows
+        .iter()
+        .filter_map(|r| agg.push(r, epoch_of_row(r)))
+        .collect();
     out.extend(agg.finish());
     out
+}
+
+/// All rows summed into one (flows summed, rates averaged over the days).
+pub fn total(rows: &[ProjectionRow]) -> Option<ProjectionRow> {
+    let mut it = rows.iter();
+    let mut acc = it.next()?.clone();
+    for r in it {
+        accumulate(&mut acc, r);
+    }
+    Some(finish(acc))
 }
 
 /// The epoch in force at the start of a daily row's day, from its end height and blocks.
@@ -459,8 +479,11 @@ pub fn halving_summary(p: &Projection, height: u64) -> Option<HalvingSummary> {
     let &(h, at) = p.halvings.iter().find(|(h, _)| *h == height)?;
     let day = at.date();
     let window = |from: NaiveDate, to: NaiveDate| {
-        let sel: Vec<&ProjectionRow> =
-            p.rows.iter().filter(|r| r.date >= from && r.date <= to).collect();
+        let sel: Vec<&ProjectionRow> = p
+            .rows
+            .iter()
+            .filter(|r| r.date >= from && r.date <= to)
+            .collect();
         let n = sel.len().max(1) as f64;
         (
             sel.iter().map(|r| r.hashprice_usd_per_ph_day).sum::<f64>() / n,

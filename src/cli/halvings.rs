@@ -1,0 +1,47 @@
+//! `minecalc halvings`: every subsidy era, with actual and estimated dates.
+
+use clap::Args;
+
+use minecalc::halvings::{self, LAST_ERA};
+use minecalc::output::{num, tera, write_all};
+use minecalc::projection;
+use minecalc::Error;
+
+use super::args::{NetworkArgs, OutputArgs};
+
+/// Arguments of `minecalc halvings`.
+#[derive(Debug, Clone, Args)]
+pub struct HalvingsArgs {
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Runs `minecalc halvings`.
+pub fn run(a: &HalvingsArgs) -> Result<(), Error> {
+    let net = a.network.setup()?;
+    let st = &net.resolved.state;
+    let remaining = (LAST_ERA + 1).saturating_sub(minecalc::chain::halvings_at(st.height)) as usize;
+    let estimates = projection::estimate_halvings(st, &net.resolved.drivers, remaining);
+    let rows = halvings::schedule(&estimates);
+    let pre = vec![
+        "minecalc halvings: subsidy by Bitcoin Core's rule (50 BTC >> halvings, 0 from 64); supply in sats, exact".to_string(),
+        format!(
+            "estimates from {}: height {}, difficulty {}, {} EH/s, hashrate growth {}%/yr, blocks as expected values",
+            net.source,
+            num(st.height as f64, 0),
+            tera(st.difficulty),
+            num(st.hashrate_eh_s(), 1),
+            net.resolved.drivers.hashrate_hs.annual_growth * 100.0
+        ),
+    ];
+    write_all(
+        a.output.format.into(),
+        !a.output.no_header,
+        a.output.output.as_deref(),
+        pre,
+        Vec::new(),
+        &rows,
+    )
+}

@@ -1,0 +1,58 @@
+//! Command-line interface: clap types and one module per subcommand. Commands turn arguments
+//! into model requests and hand the model's rows to the output writers; they do no arithmetic.
+
+pub mod args;
+pub mod halvings;
+pub mod hashprice;
+pub mod project;
+pub mod shell;
+
+use clap::{Parser, Subcommand};
+
+use minecalc::Error;
+
+/// Bitcoin miner economics, day by day across halvings.
+///
+/// Exact where consensus is exact (subsidy in satoshis, the retarget rule), explicit where it
+/// assumes (growth paths, fees, price). Runs offline on an embedded, dated network snapshot.
+#[derive(Debug, Parser)]
+#[command(
+    name = "minecalc",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Project a fleet's BTC, revenue, power cost and margin day by day across halvings.
+    #[command(allow_negative_numbers = true)]
+    Project(project::ProjectArgs),
+    /// Every subsidy era: height, subsidy, issuance, supply, and the (estimated) date.
+    #[command(allow_negative_numbers = true)]
+    Halvings(halvings::HalvingsArgs),
+    /// Hashvalue, hashprice, hashcost and breakevens for one network state.
+    #[command(allow_negative_numbers = true)]
+    Hashprice(hashprice::HashpriceArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff) to stdout.
+    Man,
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Project(a) => project::run(&a),
+        Command::Halvings(a) => halvings::run(&a),
+        Command::Hashprice(a) => hashprice::run(&a),
+        Command::Completions(a) => shell::completions(&a),
+        Command::Man => shell::man(),
+    }
+}

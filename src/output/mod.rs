@@ -1,0 +1,323 @@
+//! Output: one writer per format, shared by every command, and `-o FILE` written atomically.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use serde::Serialize;
+
+use crate::error::Error;
+
+pub mod tables;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A human table with a header of assumptions (rounded).
+    Table,
+    /// CSV with a header row (full precision).
+    Csv,
+    /// One JSON array of row objects.
+    Json,
+    /// One JSON object a line.
+    Ndjson,
+}
+
+/// A row that can also be shown in the human table (where rounding happens).
+pub trait TableRow: Serialize {
+    /// Column headers of the human table.
+    fn table_headers() -> Vec<&'static str>;
+    /// Cells of the human table, formatted for reading.
+    fn table_cells(&self) -> Vec<String>;
+}
+
+/// Where output goes: stdout, or a temporary file renamed over `-o FILE` at the end.
+pub enum Dest {
+    /// Buffered, locked stdout.
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+    /// A temporary file beside the target.
+    File {
+        /// The temporary file.
+        tmp: BufWriter<tempfile::NamedTempFile>,
+        /// The target path.
+        path: PathBuf,
+    },
+}
+
+impl Dest {
+    /// Opens stdout or a temporary file beside `path`.
+    pub fn open(path: Option<&Path>) -> Result<Dest, Error> {
+        match path {
+            None => Ok(Dest::Stdout(BufWriter::with_capacity(
+                64 * 1024,
+                io::stdout().lock(),
+            ))),
+            Some(p) => {
+                let dir = match p.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                let tmp = tempfile::Builder::new()
+                    .prefix(".minecalc-")
+                    .tempfile_in(&dir)
+                    .map_err(|e| {
+                        Error::runtime(format!(
+                            "-o {}: cannot write in {}: {e}",
+                            p.display(),
+                            dir.display()
+                        ))
+                    })?;
+                Ok(Dest::File {
+                    tmp: BufWriter::new(tmp),
+                    path: p.to_path_buf(),
+                })
+            }
+        }
+    }
+
+    /// Flushes, and for a file renames it over the target.
+    pub fn commit(self) -> Result<(), Error> {
+        match self {
+            Dest::Stdout(mut w) => Ok(w.flush()?),
+            Dest::File { tmp, path } => {
+                let tmp = tmp
+                    .into_inner()
+                    .map_err(|e| Error::runtime(format!("-o {}: {}", path.display(), e.error())))?;
+                tmp.as_file()
+                    .sync_all()
+                    .map_err(|e| Error::runtime(format!("-o {}: {e}", path.display())))?;
+                tmp.persist(&path)
+                    .map_err(|e| Error::runtime(format!("-o {}: {}", path.display(), e.error)))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for Dest {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Dest::Stdout(w) => w.write(buf),
+            Dest::File { tmp, .. } => tmp.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Dest::Stdout(w) => w.flush(),
+            Dest::File { tmp, .. } => tmp.flush(),
+        }
+    }
+}
+
+/// Writes rows of one type in one format. Table rows are held until [`RowWriter::finish`];
+/// the other formats stream.
+pub struct RowWriter<W: Write> {
+    format: Format,
+    header: bool,
+    out: Option<W>,
+    csv: Option<csv::Writer<W>>,
+    rows_written: usize,
+    table_headers: Vec<&'static str>,
+    table_rows: Vec<Vec<String>>,
+    preamble: Vec<String>,
+    postamble: Vec<String>,
+}
+
+impl<W: Write> RowWriter<W> {
+    /// A writer; `header` false drops the CSV header row.
+    pub fn new(format: Format, header: bool, out: W) -> RowWriter<W> {
+        let (out, csv) = match format {
+            Format::Csv => (
+                None,
+                Some(
+                    csv::WriterBuilder::new()
+                        .has_headers(header)
+                        .from_writer(out),
+                ),
+            ),
+            _ => (Some(out), None),
+        };
+        RowWriter {
+            format,
+            header,
+            out,
+            csv,
+            rows_written: 0,
+            table_headers: Vec::new(),
+            table_rows: Vec::new(),
+            preamble: Vec::new(),
+            postamble: Vec::new(),
+        }
+    }
+
+    /// Lines printed above the table (table format only).
+    pub fn preamble(&mut self, lines: Vec<String>) {
+        self.preamble = lines;
+    }
+
+    /// Lines printed below the table (table format only).
+    pub fn postamble(&mut self, lines: Vec<String>) {
+        self.postamble = lines;
+    }
+
+    /// Writes one row.
+    pub fn write<T: TableRow>(&mut self, row: &T) -> Result<(), Error> {
+        match self.format {
+            Format::Csv => {
+                if let Some(w) = self.csv.as_mut() {
+                    w.serialize(row)?;
+                }
+            }
+            Format::Json => {
+                let w = self
+                    .out
+                    .as_mut()
+                    .ok_or_else(|| Error::runtime("writer closed"))?;
+                w.write_all(if self.rows_written == 0 {
+                    b"[\n"
+                } else {
+                    b",\n"
+                })?;
+                serde_json::to_writer(&mut *w, row)?;
+            }
+            Format::Ndjson => {
+                let w = self
+                    .out
+                    .as_mut()
+                    .ok_or_else(|| Error::runtime("writer closed"))?;
+                serde_json::to_writer(&mut *w, row)?;
+                w.write_all(b"\n")?;
+            }
+            Format::Table => {
+                if self.table_rows.is_empty() {
+                    self.table_headers = T::table_headers();
+                }
+                self.table_rows.push(row.table_cells());
+            }
+        }
+        self.rows_written += 1;
+        Ok(())
+    }
+
+    /// Ends the output (closes the JSON array, renders the table) and returns the writer.
+    pub fn finish(mut self) -> Result<W, Error> {
+        if let Some(w) = self.csv.take() {
+            return w
+                .into_inner()
+                .map_err(|e| Error::Io(io::Error::new(e.error().kind(), e.error().to_string())));
+        }
+        let mut w = self
+            .out
+            .take()
+            .ok_or_else(|| Error::runtime("writer closed"))?;
+        match self.format {
+            Format::Json => {
+                w.write_all(if self.rows_written == 0 {
+                    b"[]\n"
+                } else {
+                    b"\n]\n"
+                })?;
+            }
+            Format::Table => {
+                for l in &self.preamble {
+                    writeln!(w, "{l}")?;
+                }
+                if !self.preamble.is_empty() {
+                    writeln!(w)?;
+                }
+                let mut t = Table::new();
+                t.load_preset(presets::UTF8_BORDERS_ONLY)
+                    .set_content_arrangement(ContentArrangement::Disabled);
+                if self.header {
+                    t.set_header(self.table_headers.clone());
+                }
+                for r in &self.table_rows {
+                    t.add_row(r.clone());
+                }
+                for (i, col) in t.column_iter_mut().enumerate() {
+                    if i > 0 {
+                        col.set_cell_alignment(CellAlignment::Right);
+                    }
+                }
+                writeln!(w, "{t}")?;
+                for l in &self.postamble {
+                    writeln!(w, "{l}")?;
+                }
+            }
+            _ => {}
+        }
+        Ok(w)
+    }
+}
+
+/// Writes a whole set of rows to `-o FILE` or stdout.
+pub fn write_all<T: TableRow>(
+    format: Format,
+    header: bool,
+    output: Option<&Path>,
+    preamble: Vec<String>,
+    postamble: Vec<String>,
+    rows: &[T],
+) -> Result<(), Error> {
+    let mut w = RowWriter::new(format, header, Dest::open(output)?);
+    w.preamble(preamble);
+    w.postamble(postamble);
+    for r in rows {
+        w.write(r)?;
+    }
+    w.finish()?.commit()
+}
+
+/// A number with thousands separators and `decimals` places: `1,234.57`.
+pub fn num(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), Some(f.to_string())),
+        None => (s.clone(), None),
+    };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let neg = v < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0');
+    let mut out = if neg { format!("-{grouped}") } else { grouped };
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(&f);
+    }
+    out
+}
+
+/// USD with a sign before the dollar: `-$1,234`.
+pub fn usd(v: f64, decimals: usize) -> String {
+    let n = num(v, decimals);
+    match n.strip_prefix('-') {
+        Some(rest) => format!("-${rest}"),
+        None => format!("${n}"),
+    }
+}
+
+/// Difficulty in T (1e12).
+pub fn tera(v: f64) -> String {
+    format!("{} T", num(v / 1e12, 2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_group_thousands() {
+        assert_eq!(num(1234567.891, 2), "1,234,567.89");
+        assert_eq!(num(-1234.5, 0), "-1,234");
+        assert_eq!(num(-0.001, 2), "0.00");
+        assert_eq!(num(999.0, 0), "999");
+        assert_eq!(usd(-1500.0, 0), "-$1,500");
+    }
+}

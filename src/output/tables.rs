@@ -1,0 +1,201 @@
+//! How each row type reads in the human table (the only place numbers are rounded).
+
+use super::{num, tera, usd, TableRow};
+use crate::halvings::HalvingRow;
+use crate::hashprice::HashpriceRow;
+use crate::projection::ProjectionRow;
+
+impl TableRow for ProjectionRow {
+    fn table_headers() -> Vec<&'static str> {
+        vec![
+            "date",
+            "days",
+            "height",
+            "difficulty",
+            "hashrate EH/s",
+            "BTC price",
+            "hashprice $/PH/d",
+            "BTC mined",
+            "revenue",
+            "power cost",
+            "margin",
+            "cum. margin",
+            "events",
+        ]
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        let events = if self.days == 1 {
+            // Drop the timestamp for the table; CSV and JSON keep it.
+            self.events
+                .split("; ")
+                .map(|e| {
+                    e.split(' ')
+                        .filter(|w| !w.contains('T'))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        } else if self.events.contains("halving") {
+            "halving".to_string()
+        } else {
+            String::new()
+        };
+        vec![
+            self.date.to_string(),
+            self.days.to_string(),
+            num(self.height as f64, 0),
+            tera(self.difficulty),
+            num(self.network_hashrate_eh_s, 1),
+            usd(self.btc_price_usd, 0),
+            usd(self.hashprice_usd_per_ph_day, 2),
+            format!("{:.6}", self.btc_mined),
+            usd(self.revenue_usd, 0),
+            usd(self.power_cost_usd, 0),
+            usd(self.margin_usd, 0),
+            usd(self.cumulative_margin_usd, 0),
+            events,
+        ]
+    }
+}
+
+impl TableRow for HalvingRow {
+    fn table_headers() -> Vec<&'static str> {
+        vec![
+            "halving",
+            "height",
+            "subsidy BTC",
+            "subsidy sats",
+            "BTC/day",
+            "supply at era end BTC",
+            "date (UTC)",
+            "",
+        ]
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        vec![
+            self.halving.to_string(),
+            num(self.height as f64, 0),
+            format!("{:.8}", self.subsidy_btc),
+            num(self.subsidy_sats as f64, 0),
+            num(self.network_btc_per_day, 2),
+            num(self.cumulative_supply_sats as f64 / 1e8, 8),
+            self.date.replace('T', " ").replace('Z', ""),
+            if self.date.is_empty() {
+                String::new()
+            } else if self.estimated {
+                "estimated".into()
+            } else {
+                "mined".into()
+            },
+        ]
+    }
+}
+
+/// A metric, its value and unit: one line of a transposed table.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MetricRow {
+    /// What is measured.
+    pub metric: String,
+    /// The value, formatted.
+    pub value: String,
+    /// Its unit.
+    pub unit: String,
+}
+
+impl TableRow for MetricRow {
+    fn table_headers() -> Vec<&'static str> {
+        vec!["metric", "value", "unit"]
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        vec![self.metric.clone(), self.value.clone(), self.unit.clone()]
+    }
+}
+
+impl TableRow for HashpriceRow {
+    fn table_headers() -> Vec<&'static str> {
+        vec![
+            "date",
+            "height",
+            "difficulty",
+            "hashvalue sats/PH/d",
+            "hashprice $/PH/d",
+            "hashcost $/PH/d",
+        ]
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        vec![
+            self.date.to_string(),
+            num(self.height as f64, 0),
+            tera(self.difficulty),
+            num(self.hashvalue_sats_per_ph_day, 0),
+            usd(self.hashprice_usd_per_ph_day, 2),
+            self.hashcost_usd_per_ph_day
+                .map(|h| usd(h, 2))
+                .unwrap_or_default(),
+        ]
+    }
+}
+
+/// The hashprice row as (metric, value, unit) lines for the human table.
+pub fn hashprice_lines(r: &HashpriceRow) -> Vec<MetricRow> {
+    let mut v = vec![
+        ["date".into(), r.date.to_string(), String::new()],
+        ["height".into(), num(r.height as f64, 0), "blocks".into()],
+        ["difficulty".into(), tera(r.difficulty), String::new()],
+        [
+            "subsidy".into(),
+            format!("{:.8}", r.subsidy_btc),
+            "BTC/block".into(),
+        ],
+        [
+            "fees".into(),
+            format!("{:.8}", r.fees_btc_per_block),
+            "BTC/block".into(),
+        ],
+        ["BTC price".into(), usd(r.btc_price_usd, 0), "USD".into()],
+        [
+            "hashvalue".into(),
+            num(r.hashvalue_sats_per_ph_day, 0),
+            "sats/PH/day".into(),
+        ],
+        [
+            "hashprice".into(),
+            usd(r.hashprice_usd_per_ph_day, 2),
+            "USD/PH/day".into(),
+        ],
+    ];
+    if let Some(e) = r.efficiency_j_per_th {
+        v.push(["efficiency".into(), num(e, 2), "J/TH".into()]);
+    }
+    if let Some(p) = r.power_cost_usd_per_kwh {
+        v.push(["power cost".into(), format!("${p:.4}"), "USD/kWh".into()]);
+    }
+    if let Some(h) = r.hashcost_usd_per_ph_day {
+        v.push(["hashcost".into(), usd(h, 2), "USD/PH/day".into()]);
+    }
+    if let Some(m) = r.margin_usd_per_ph_day {
+        v.push(["margin".into(), usd(m, 2), "USD/PH/day".into()]);
+    }
+    if let Some(b) = r.breakeven_power_cost_usd_per_kwh {
+        v.push([
+            "breakeven power cost".into(),
+            format!("${b:.4}"),
+            "USD/kWh".into(),
+        ]);
+    }
+    if let Some(b) = r.breakeven_efficiency_j_per_th {
+        v.push(["breakeven efficiency".into(), num(b, 2), "J/TH".into()]);
+    }
+    v.into_iter()
+        .map(|[metric, value, unit]| MetricRow {
+            metric,
+            value,
+            unit,
+        })
+        .collect()
+}
