@@ -249,15 +249,15 @@ pub fn parse_percent(s: &str) -> Result<f64, String> {
 
 /// Parses a hashrate in TH/s, with an optional unit suffix (GH, TH, PH, EH, ZH, optionally /s).
 pub fn parse_hashrate_ths(s: &str) -> Result<f64, String> {
-    parse_with_unit(s, 1e12).map(|hs| hs / 1e12)
+    parse_with_unit(s, 1e12)
 }
 
 /// Parses a network hashrate in EH/s, with an optional unit suffix.
 pub fn parse_network_hashrate(s: &str) -> Result<f64, String> {
-    parse_with_unit(s, 1e18).map(|hs| hs / 1e18)
+    parse_with_unit(s, 1e18)
 }
 
-/// Parses `number[unit]` into H/s; a bare number is in units of `default_scale` H/s.
+/// Parses `number[unit]` into units of `default_scale` H/s (a bare number is in those units).
 fn parse_with_unit(s: &str, default_scale: f64) -> Result<f64, String> {
     let t = s.trim();
     let lower = t.to_ascii_lowercase();
@@ -276,7 +276,7 @@ fn parse_with_unit(s: &str, default_scale: f64) -> Result<f64, String> {
     let v = parse_number(num).map_err(|_| {
         "expected a number with an optional unit: TH, PH, EH (e.g. 250PH)".to_string()
     })?;
-    Ok(v * scale)
+    Ok(v * (scale / default_scale))
 }
 
 /// Parses a start date.
