@@ -57,14 +57,22 @@ impl Dest {
                     Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
                     _ => PathBuf::from("."),
                 };
+                if !dir.is_dir() {
+                    return Err(Error::runtime(format!(
+                        "-o {}: the folder {} does not exist",
+                        p.display(),
+                        dir.display()
+                    )));
+                }
                 let tmp = tempfile::Builder::new()
                     .prefix(".minecalc-")
                     .tempfile_in(&dir)
                     .map_err(|e| {
                         Error::runtime(format!(
-                            "-o {}: cannot write in {}: {e}",
+                            "-o {}: cannot write in {}: {}",
                             p.display(),
-                            dir.display()
+                            dir.display(),
+                            e.kind()
                         ))
                     })?;
                 Ok(Dest::File {
