@@ -48,18 +48,57 @@ impl FleetGroup {
         hashcost_usd_per_ph_day(self.efficiency_j_per_th, self.power_cost_usd_per_kwh)
     }
 
-    /// The group's economics on a network day; `running` is the share of the day (0..=1) the
-    /// operator keeps the machines on, on top of uptime (1 unless curtailing).
+    /// The group's economics on a network day with every hour at the group's power cost and
+    /// the machines running as uptime says; `running` (0..=1) scales the day.
     pub fn day(&self, net: &NetDay, running: f64) -> GroupDay {
-        let on = self.uptime * running;
+        self.day_with(net, &Curtail::default(), running)
+    }
+
+    /// The group's economics on a network day under an operating rule. `running` (0..=1)
+    /// scales the hours the rule leaves on (1 in normal use).
+    pub fn day_with(&self, net: &NetDay, rule: &Curtail, running: f64) -> GroupDay {
+        // Revenue and energy of one TH/s for one hour, at this group's pool fee and efficiency.
+        let revenue_per_th_hour =
+            net.hashprice_usd_per_ph_day() / 1000.0 / HOURS_PER_DAY * (1.0 - self.pool_fee);
+        let kwh_per_th_hour = self.efficiency_j_per_th / 1000.0;
+        let pays = |price: f64| revenue_per_th_hour >= kwh_per_th_hour * price;
+        let peak_hours = rule.peak_hours.clamp(0.0, HOURS_PER_DAY);
+        let peak_price = rule
+            .peak_power_cost_usd_per_kwh
+            .unwrap_or(self.power_cost_usd_per_kwh);
+        let base = self.power_cost_usd_per_kwh;
+        let tiers = [
+            (
+                HOURS_PER_DAY - peak_hours,
+                base,
+                !rule.shutdown || pays(base),
+            ),
+            (
+                peak_hours,
+                peak_price,
+                !(rule.shutdown || rule.idle_peak) || pays(peak_price),
+            ),
+        ];
+        let mut run_hours = 0.0;
+        let mut price_hours = 0.0; // sum of hours x USD/kWh over the hours that run
+        for (hours, price, on) in tiers {
+            if on && hours > 0.0 {
+                run_hours += hours;
+                price_hours += hours * price;
+            }
+        }
+        let running_fraction = run_hours / HOURS_PER_DAY * running;
+        let on = self.uptime * running_fraction;
         let hashrate_ths = self.hashrate_ths * on;
         let btc_mined =
             net.hashvalue_btc_per_ph_day * hashrate_ths / 1000.0 * (1.0 - self.pool_fee);
         let revenue_usd = btc_mined * net.price_usd;
         let energy_kwh = self.power_kw() * HOURS_PER_DAY * on;
-        let power_cost_usd = energy_kwh * self.power_cost_usd_per_kwh;
+        let power_cost_usd = self.power_kw() * self.uptime * running * price_hours;
         GroupDay {
             hashrate_ths,
+            installed_ths: self.hashrate_ths,
+            running_fraction,
             btc_mined,
             revenue_usd,
             energy_kwh,
@@ -87,11 +126,44 @@ fn fraction(name: &str, v: f64) -> Result<(), Error> {
     }
 }
 
+/// The operator's rule for switching machines off.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Curtail {
+    /// Switch off on days when the hashprice (after pool fee) does not cover the hashcost.
+    pub shutdown: bool,
+    /// Peak hours a day priced at `peak_power_cost_usd_per_kwh` (time-of-use tariff).
+    pub peak_hours: f64,
+    /// Electricity price in the peak hours, USD/kWh (`None`: the group's own price).
+    pub peak_power_cost_usd_per_kwh: Option<f64>,
+    /// Idle the peak hours on days when they do not pay.
+    pub idle_peak: bool,
+}
+
+impl Curtail {
+    /// Checks the rule; errors name the flags.
+    pub fn validate(&self) -> Result<(), Error> {
+        if !(self.peak_hours.is_finite() && (0.0..=24.0).contains(&self.peak_hours)) {
+            return Err(Error::input(format!(
+                "--curtail-hours must be between 0 and 24, got {}",
+                self.peak_hours
+            )));
+        }
+        if let Some(p) = self.peak_power_cost_usd_per_kwh {
+            non_negative("--peak-power-cost", p)?;
+        }
+        Ok(())
+    }
+}
+
 /// A group's flows over one day.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct GroupDay {
     /// Hashrate actually running, averaged over the day, TH/s.
     pub hashrate_ths: f64,
+    /// Installed hashrate, TH/s.
+    pub installed_ths: f64,
+    /// Share of the day the operator's rule keeps the machines on (before uptime), 0..=1.
+    pub running_fraction: f64,
     /// BTC credited after the pool fee.
     pub btc_mined: f64,
     /// USD value of `btc_mined` at the day's price.
@@ -109,6 +181,13 @@ pub struct GroupDay {
 impl GroupDay {
     /// Adds another group's flows.
     pub fn add(&mut self, o: &GroupDay) {
+        let installed = self.installed_ths + o.installed_ths;
+        if installed > 0.0 {
+            self.running_fraction = (self.running_fraction * self.installed_ths
+                + o.running_fraction * o.installed_ths)
+                / installed;
+        }
+        self.installed_ths = installed;
         self.hashrate_ths += o.hashrate_ths;
         self.btc_mined += o.btc_mined;
         self.revenue_usd += o.revenue_usd;
@@ -119,27 +198,43 @@ impl GroupDay {
     }
 }
 
-/// A fleet of one or more groups.
-#[derive(Debug, Clone, PartialEq)]
+/// A fleet of one or more groups, its operating rule and its finances.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fleet {
     /// The groups.
     pub groups: Vec<FleetGroup>,
+    /// When the operator switches machines off.
+    pub curtail: Curtail,
+    /// Capital cost of the fleet, USD, spent on the first day.
+    pub capex_usd: f64,
+    /// Annual discount rate for NPV, fraction (0.1 = 10% a year).
+    pub discount_rate: f64,
 }
 
 impl Fleet {
-    /// A fleet of one group.
+    /// A fleet of one group, no capex, no curtailment.
     pub fn single(group: FleetGroup) -> Fleet {
         Fleet {
             groups: vec![group],
+            ..Fleet::default()
         }
     }
 
-    /// Checks every group.
+    /// Checks every group, the rule and the finances.
     pub fn validate(&self) -> Result<(), Error> {
         if self.groups.is_empty() {
             return Err(Error::input("the fleet has no machines"));
         }
-        self.groups.iter().try_for_each(FleetGroup::validate)
+        self.groups.iter().try_for_each(FleetGroup::validate)?;
+        self.curtail.validate()?;
+        non_negative("--capex", self.capex_usd)?;
+        if !(self.discount_rate.is_finite() && self.discount_rate > -1.0) {
+            return Err(Error::input(format!(
+                "--discount-rate must be above -100, got {}",
+                self.discount_rate * 100.0
+            )));
+        }
+        Ok(())
     }
 
     /// Installed hashrate, TH/s.
@@ -153,13 +248,20 @@ impl Fleet {
         p * 1000.0 / self.hashrate_ths()
     }
 
-    /// The fleet's economics on a network day (every group running as its uptime says).
+    /// The fleet's economics on a network day, under its operating rule.
     pub fn day(&self, net: &NetDay) -> GroupDay {
         let mut total = GroupDay::default();
-        for g in &self.groups {
-            total.add(&g.day(net, 1.0));
+        for g in self.group_days(net) {
+            total.add(&g);
         }
         total
+    }
+
+    /// Each group's economics on a network day, under the fleet's operating rule.
+    pub fn group_days<'a>(&'a self, net: &'a NetDay) -> impl Iterator<Item = GroupDay> + 'a {
+        self.groups
+            .iter()
+            .map(move |g| g.day_with(net, &self.curtail, 1.0))
     }
 }
 

@@ -32,8 +32,10 @@ pub mod error;
 pub mod fleet;
 pub mod halvings;
 pub mod hashprice;
+pub mod machines;
 pub mod network;
 pub mod output;
 pub mod projection;
+pub mod summary;
 
 pub use error::{Error, Result};

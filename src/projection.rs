@@ -138,8 +138,10 @@ pub struct ProjectionRow {
     pub hashvalue_sats_per_ph_day: f64,
     /// USD that 1 PH/s earns in a day (no pool fee, 100% uptime).
     pub hashprice_usd_per_ph_day: f64,
-    /// The fleet's running hashrate, TH/s (uptime applied).
+    /// The fleet's running hashrate, TH/s (uptime and curtailment applied).
     pub fleet_hashrate_th_s: f64,
+    /// Share of the day the operator runs the machines (curtailment; before uptime), 0..=1.
+    pub running_fraction: f64,
     /// BTC credited to the fleet after the pool fee.
     pub btc_mined: f64,
     /// USD value of the BTC mined at each day's price.
@@ -156,6 +158,10 @@ pub struct ProjectionRow {
     pub cumulative_btc: f64,
     /// Margin since the start, through the end of the row, USD.
     pub cumulative_margin_usd: f64,
+    /// Cumulative margin less the fleet's capex, USD (payback when it turns positive).
+    pub cumulative_net_usd: f64,
+    /// Net present value to the end of the row: -capex + discounted margins, USD.
+    pub npv_usd: f64,
     /// Halvings and retargets in the row ("halving 1050000 2028-04-10T12:00:00Z; retarget +1.23%").
     pub events: String,
 }
@@ -181,6 +187,7 @@ impl ProjectionRow {
             hashvalue_sats_per_ph_day: net.hashvalue_btc_per_ph_day * chain::COIN_SATS as f64,
             hashprice_usd_per_ph_day: net.hashprice_usd_per_ph_day(),
             fleet_hashrate_th_s: fleet.hashrate_ths,
+            running_fraction: fleet.running_fraction,
             btc_mined: fleet.btc_mined,
             revenue_usd: fleet.revenue_usd,
             energy_kwh: fleet.energy_kwh,
@@ -189,6 +196,8 @@ impl ProjectionRow {
             margin_usd: fleet.margin_usd,
             cumulative_btc,
             cumulative_margin_usd,
+            cumulative_net_usd: cumulative_margin_usd,
+            npv_usd: cumulative_margin_usd,
             events: events_text(net),
         }
     }
@@ -226,6 +235,9 @@ where
     let mut engine = Engine::new(&s.network, drivers);
     let mut cum_btc = 0.0;
     let mut cum_margin = 0.0;
+    let capex = s.fleet.capex_usd;
+    let mut npv = -capex;
+    let log_discount = (1.0 + s.fleet.discount_rate).ln() / 365.0;
     let mut remaining: Option<i64> = match s.horizon {
         Horizon::Days(n) => Some(n),
         Horizon::Until(d) => Some((d - s.start()).num_days() + 1),
@@ -248,7 +260,11 @@ where
         let flows = s.fleet.day(&net);
         cum_btc += flows.btc_mined;
         cum_margin += flows.margin_usd;
-        let row = ProjectionRow::from_day(&net, &flows, cum_btc, cum_margin);
+        // Day d's margin is discounted by (1 + r)^(d / 365); capex is spent on day 0.
+        npv += flows.margin_usd * (-(day_index - 1) as f64 * log_discount).exp();
+        let mut row = ProjectionRow::from_day(&net, &flows, cum_btc, cum_margin);
+        row.cumulative_net_usd = cum_margin - capex;
+        row.npv_usd = npv;
         f(&net, &row)?;
         if let Horizon::Halving { height, after_days } = s.horizon {
             if remaining.is_none() && net.height >= height {
@@ -392,6 +408,7 @@ fn accumulate(acc: &mut ProjectionRow, r: &ProjectionRow) {
     acc.hashvalue_sats_per_ph_day += r.hashvalue_sats_per_ph_day;
     acc.hashprice_usd_per_ph_day += r.hashprice_usd_per_ph_day;
     acc.fleet_hashrate_th_s += r.fleet_hashrate_th_s;
+    acc.running_fraction += r.running_fraction;
     acc.btc_mined += r.btc_mined;
     acc.revenue_usd += r.revenue_usd;
     acc.energy_kwh += r.energy_kwh;
@@ -400,6 +417,8 @@ fn accumulate(acc: &mut ProjectionRow, r: &ProjectionRow) {
     acc.margin_usd += r.margin_usd;
     acc.cumulative_btc = r.cumulative_btc;
     acc.cumulative_margin_usd = r.cumulative_margin_usd;
+    acc.cumulative_net_usd = r.cumulative_net_usd;
+    acc.npv_usd = r.npv_usd;
     if !r.events.is_empty() {
         if !acc.events.is_empty() {
             acc.events.push_str("; ");
@@ -418,6 +437,7 @@ fn finish(mut acc: ProjectionRow) -> ProjectionRow {
     acc.hashvalue_sats_per_ph_day /= n;
     acc.hashprice_usd_per_ph_day /= n;
     acc.fleet_hashrate_th_s /= n;
+    acc.running_fraction /= n;
     acc
 }
 
