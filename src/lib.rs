@@ -36,6 +36,7 @@ pub mod machines;
 pub mod network;
 pub mod output;
 pub mod projection;
+pub mod scenario;
 pub mod summary;
 
 pub use error::{Error, Result};
