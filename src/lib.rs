@@ -9,6 +9,8 @@
 //! - [`fleet`]: machines, their power and costs.
 //! - [`projection`]: a fleet over the engine's days, periods, the halving summary.
 //! - [`hashprice`]: one network state's hashvalue, hashprice and breakevens.
+//! - [`netinput`]: network documents (Bitcoin Core RPC, mempool.space API, snapshot files)
+//!   read into network figures.
 //!
 //! ```
 //! use minecalc::{chain, network::Snapshot, projection::*, fleet::*};
@@ -33,6 +35,7 @@ pub mod fleet;
 pub mod halvings;
 pub mod hashprice;
 pub mod machines;
+pub mod netinput;
 pub mod network;
 pub mod output;
 pub mod projection;

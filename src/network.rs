@@ -1,7 +1,7 @@
 //! The network's state on a date and the paths its hashrate, fees and price follow.
 
-use chrono::NaiveDate;
-use serde::Deserialize;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::chain;
 use crate::error::Error;
@@ -140,7 +140,7 @@ pub fn growth_fraction(name: &str, percent: f64) -> Result<f64, Error> {
 }
 
 /// A sourced figure in the embedded snapshot.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourcedFigure<T> {
     /// The figure.
@@ -151,8 +151,9 @@ pub struct SourcedFigure<T> {
     pub source: String,
 }
 
-/// The embedded network snapshot (data/network.json).
-#[derive(Debug, Clone, Deserialize)]
+/// The embedded network snapshot (data/network.json), also the file `minecalc network snapshot`
+/// writes.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Snapshot {
     /// Date the height and difficulty refer to.
@@ -169,6 +170,15 @@ pub struct Snapshot {
     pub btc_price_usd: SourcedFigure<f64>,
     /// Average fees per block, BTC.
     pub fees_btc_per_block: SourcedFigure<f64>,
+    /// Seconds the current epoch's blocks had taken when the snapshot was fetched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch_elapsed_s: Option<SourcedFigure<f64>>,
+    /// When the snapshot was fetched (`minecalc network snapshot`), UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched_at: Option<DateTime<Utc>>,
+    /// The API it was fetched from (`minecalc network snapshot`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
 }
 
 /// The snapshot embedded in the binary.
@@ -196,7 +206,7 @@ impl Snapshot {
             hashrate_hs: self.network_hashrate_eh_s.value * 1e18,
             fees_btc_per_block: self.fees_btc_per_block.value,
             price_usd: self.btc_price_usd.value,
-            epoch_elapsed_s: None,
+            epoch_elapsed_s: self.epoch_elapsed_s.as_ref().map(|f| f.value),
         }
     }
 }

@@ -22,6 +22,13 @@ pub const DEFAULT_POWER_COST_USD_PER_KWH: f64 = 0.05;
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Network (default: the embedded snapshot, data/network.json)")]
 pub struct NetworkArgs {
+    /// Network state from FILE (`-` = stdin): Bitcoin Core getmininginfo or getblockchaininfo,
+    /// mempool.space API JSON (/api/v1/blocks, /mining/hashrate/…, /prices,
+    /// /difficulty-adjustment, …) or a `minecalc network snapshot` file; the format is
+    /// detected. Repeatable: later files fill what earlier ones lack. The flags below override
+    /// it. Its date is the newest block time it carries, else --start, else today.
+    #[arg(long = "network", value_name = "FILE|-")]
+    pub network: Vec<PathBuf>,
     /// First day, YYYY-MM-DD or `today` (UTC) [default: the snapshot's date]. A start after
     /// the snapshot rolls the snapshot forward by the model.
     #[arg(long, value_name = "DATE", value_parser = parse_start)]
@@ -94,15 +101,22 @@ impl NetworkArgs {
     pub fn setup(&self) -> Result<NetworkSetup, Error> {
         let snap = Snapshot::embedded();
         let inputs = self.inputs();
-        let resolved = inputs.resolve(&snap.state())?;
-        let uses_snapshot_chain = !inputs.gives_chain_state();
+        let docs = super::network::base_from_documents(&self.network, &snap, &inputs)?;
+        let base = docs
+            .as_ref()
+            .map_or_else(|| snap.state(), |d| d.state.clone());
+        let resolved = inputs.resolve(&base)?;
+        let uses_snapshot_chain =
+            !inputs.gives_chain_state() && !docs.as_ref().is_some_and(|d| d.gives_chain_state);
         if uses_snapshot_chain && resolved.rolled_days > 30 {
             crate::warn(&format!(
                 "the embedded network snapshot is from {}, {} days before --start {}; the model rolled it forward. Pass --height and --difficulty (and --price, --fees) for current figures",
                 snap.as_of, resolved.rolled_days, resolved.state.date
             ));
         }
-        let source = if uses_snapshot_chain {
+        let source = if let Some(d) = &docs {
+            super::network::describe(d, &inputs, resolved.rolled_days)
+        } else if uses_snapshot_chain {
             if resolved.rolled_days > 0 {
                 format!(
                     "embedded snapshot of {} rolled forward {} days",

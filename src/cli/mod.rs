@@ -4,6 +4,7 @@
 pub mod args;
 pub mod halvings;
 pub mod hashprice;
+pub mod network;
 pub mod project;
 pub mod shell;
 
@@ -40,6 +41,8 @@ pub enum Command {
     /// Hashvalue, hashprice, hashcost and breakevens for one network state.
     #[command(allow_negative_numbers = true)]
     Hashprice(hashprice::HashpriceArgs),
+    /// The network's state: `network snapshot` fetches it from a mempool.space-compatible API.
+    Network(network::NetworkCmd),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(shell::CompletionsArgs),
     /// Print the man page (roff) to stdout.
@@ -52,6 +55,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Project(a) => project::run(&a),
         Command::Halvings(a) => halvings::run(&a),
         Command::Hashprice(a) => hashprice::run(&a),
+        Command::Network(a) => network::run(&a),
         Command::Completions(a) => shell::completions(&a),
         Command::Man => shell::man(),
     }
