@@ -100,7 +100,7 @@ pub fn find<'a>(catalog: &'a [Machine], name: &str) -> Result<&'a Machine, Error
         .map(|(_, m)| format!("\"{}\"", m.model))
         .collect();
     Err(Error::input(format!(
-        "--machine: unknown model \"{name}\"; nearest: {} (minecalc machines lists them all)",
+        "\"{name}\" is not in the catalog; nearest: {} (minecalc machines lists them all)",
         near.join(", ")
     )))
 }

@@ -164,6 +164,16 @@ pub struct ProjectionRow {
     pub npv_usd: f64,
     /// Halvings and retargets in the row ("halving 1050000 2028-04-10T12:00:00Z; retarget +1.23%").
     pub events: String,
+    /// The network's installed hashrate, EH/s (the fixed model: all of it runs).
+    pub network_installed_hashrate_eh_s: f64,
+    /// The network's running hashrate, EH/s (the engine's hashrate).
+    pub network_running_hashrate_eh_s: f64,
+    /// Share of the installed hashrate switched off, % (the fixed model: 0).
+    pub network_off_share_pct: f64,
+    /// Running-weighted efficiency of the network, J/TH (empty: the fixed model has no cohorts).
+    pub network_efficiency_j_per_th: Option<f64>,
+    /// Power draw of the running network, GW (empty: the fixed model has no cohorts).
+    pub network_power_gw: Option<f64>,
 }
 
 impl ProjectionRow {
@@ -199,6 +209,11 @@ impl ProjectionRow {
             cumulative_net_usd: cumulative_margin_usd,
             npv_usd: cumulative_margin_usd,
             events: events_text(net),
+            network_installed_hashrate_eh_s: net.hashrate_hs / 1e18,
+            network_running_hashrate_eh_s: net.hashrate_hs / 1e18,
+            network_off_share_pct: 0.0,
+            network_efficiency_j_per_th: None,
+            network_power_gw: None,
         }
     }
 }
@@ -419,6 +434,14 @@ fn accumulate(acc: &mut ProjectionRow, r: &ProjectionRow) {
     acc.cumulative_margin_usd = r.cumulative_margin_usd;
     acc.cumulative_net_usd = r.cumulative_net_usd;
     acc.npv_usd = r.npv_usd;
+    acc.network_installed_hashrate_eh_s += r.network_installed_hashrate_eh_s;
+    acc.network_running_hashrate_eh_s += r.network_running_hashrate_eh_s;
+    acc.network_off_share_pct += r.network_off_share_pct;
+    acc.network_efficiency_j_per_th = sum_opt(
+        acc.network_efficiency_j_per_th,
+        r.network_efficiency_j_per_th,
+    );
+    acc.network_power_gw = sum_opt(acc.network_power_gw, r.network_power_gw);
     if !r.events.is_empty() {
         if !acc.events.is_empty() {
             acc.events.push_str("; ");
@@ -438,7 +461,17 @@ fn finish(mut acc: ProjectionRow) -> ProjectionRow {
     acc.hashprice_usd_per_ph_day /= n;
     acc.fleet_hashrate_th_s /= n;
     acc.running_fraction /= n;
+    acc.network_installed_hashrate_eh_s /= n;
+    acc.network_running_hashrate_eh_s /= n;
+    acc.network_off_share_pct /= n;
+    acc.network_efficiency_j_per_th = acc.network_efficiency_j_per_th.map(|v| v / n);
+    acc.network_power_gw = acc.network_power_gw.map(|v| v / n);
     acc
+}
+
+/// Sum of two optional rates (empty when either is).
+fn sum_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    Some(a? + b?)
 }
 
 /// Groups a whole run's daily rows into periods (see [`Aggregator`]). `epochs` holds each
@@ -524,5 +557,33 @@ pub fn halving_summary(p: &Projection, height: u64) -> Option<HalvingSummary> {
         margin_after_usd_per_day: m_a,
         days_before: n_b,
         days_after: n_a,
+    })
+}
+
+/// As [`for_each_day`], also passing each group's own daily row (groups carry no capex: their
+/// `cumulative_net_usd` and `npv_usd` are the discounted margins alone).
+pub fn for_each_day_by_group<F>(s: &Scenario, mut f: F) -> Result<(), Error>
+where
+    F: FnMut(&NetDay, &ProjectionRow, &[ProjectionRow]) -> Result<(), Error>,
+{
+    let n = s.fleet.groups.len();
+    let mut cum = vec![(0.0, 0.0, 0.0); n];
+    let log_discount = (1.0 + s.fleet.discount_rate).ln() / 365.0;
+    let mut day = 0i64;
+    let mut rows = Vec::with_capacity(n);
+    for_each_day(s, |net, fleet_row| {
+        rows.clear();
+        let factor = (-(day as f64) * log_discount).exp();
+        for (g, flows) in s.fleet.group_days(net).enumerate() {
+            let c = &mut cum[g];
+            c.0 += flows.btc_mined;
+            c.1 += flows.margin_usd;
+            c.2 += flows.margin_usd * factor;
+            let mut row = ProjectionRow::from_day(net, &flows, c.0, c.1);
+            row.npv_usd = c.2;
+            rows.push(row);
+        }
+        day += 1;
+        f(net, fleet_row, &rows)
     })
 }

@@ -630,10 +630,9 @@ impl Spec {
         }
         for g in &f.groups {
             let machine = match value(&g.machine) {
-                Some((name, span)) => Some(machines::find(catalog, &name).map_err(|e| {
-                    let msg = e.to_string();
-                    o.err(&span, "machine", msg.trim_start_matches("--machine: "))
-                })?),
+                Some((name, span)) => {
+                    Some(machines::find(catalog, &name).map_err(|e| o.err(&span, "machine", e))?)
+                }
                 None => None,
             };
             let units = self.f64_checked(&g.units, "units", Rule::Positive)?;
@@ -1069,7 +1068,10 @@ after = 30
         .plan(&Snapshot::embedded().state(), &PathSeries::default(), None)
         .unwrap_err()
         .to_string();
-        assert!(e.starts_with("s.toml:2:11: machine unknown model"), "{e}");
+        assert!(
+            e.starts_with("s.toml:2:11: machine \"Antminer S21 XPP\" is not in the catalog"),
+            "{e}"
+        );
         let e = Spec::parse("s.toml", "[network]\nprice = \"lots\"\n")
             .unwrap_err()
             .to_string();

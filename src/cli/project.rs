@@ -1,166 +1,111 @@
 //! `minecalc project`: a fleet day by day across halvings.
 
-use chrono::Datelike;
 use clap::Args;
+use serde_json::Value;
 
-use minecalc::chain;
-use minecalc::network::NetworkState;
-use minecalc::output::{num, tera, usd, Dest, RowWriter};
-use minecalc::projection::{self, Aggregator, Horizon, Period, Projection, Scenario};
+use minecalc::output::{num, prefix_value, tera, usd, Dest, Format, RowWriter};
+use minecalc::projection::{self, Aggregator, Horizon, Period, Projection, ProjectionRow};
+use minecalc::scenario::Plan;
+use minecalc::summary::{self, Summary};
 use minecalc::Error;
 
-use super::args::{parse_date, FleetArgs, NetworkArgs, NetworkSetup, OutputArgs, PeriodArg};
+use super::args::{OutputArgs, PeriodArg, ScenarioArgs};
 
 /// Arguments of `minecalc project`.
 #[derive(Debug, Clone, Args)]
 pub struct ProjectArgs {
     #[command(flatten)]
-    pub network: NetworkArgs,
-    #[command(flatten)]
-    pub fleet: FleetArgs,
-    #[command(flatten)]
-    pub horizon: HorizonArgs,
-    /// Days to project after the halving day (with --halving, the default horizon).
-    #[arg(
-        long,
-        value_name = "DAYS",
-        default_value = "365",
-        help_heading = "Horizon (default: --halving next)"
-    )]
-    pub after: i64,
+    pub scenario: ScenarioArgs,
     /// Rows per day, week, month, difficulty epoch or year [default: month for the table, day otherwise].
     #[arg(long, value_enum, help_heading = "Output")]
     pub period: Option<PeriodArg>,
+    /// Rows for each machine group as well as the fleet, with a leading `group` column.
+    #[arg(long, help_heading = "Output")]
+    pub by_machine: bool,
+    /// Add a constant leading column NAME with VALUE to every row (repeatable), to tell runs apart.
+    #[arg(long, value_name = "NAME=VALUE", value_parser = parse_tag, help_heading = "Output")]
+    pub tag: Vec<(String, String)>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
-/// How far to project (one of --days, --until, --halving; default --halving next).
-#[derive(Debug, Clone, Default, Args)]
-#[group(multiple = false)]
-#[command(next_help_heading = "Horizon (default: --halving next)")]
-pub struct HorizonArgs {
-    /// Project this many days.
-    #[arg(long, value_name = "N")]
-    pub days: Option<i64>,
-    /// Project through this date (YYYY-MM-DD, inclusive).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub until: Option<chrono::NaiveDate>,
-    /// Project through the halving of YEAR (or the next one), then --after days.
-    #[arg(long, value_name = "YEAR|next", value_parser = parse_halving)]
-    pub halving: Option<HalvingSel>,
-}
-
-/// Which halving.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HalvingSel {
-    /// The next one after the start.
-    Next,
-    /// The one expected in this calendar year.
-    Year(i32),
-}
-
-fn parse_halving(s: &str) -> Result<HalvingSel, String> {
-    if s.eq_ignore_ascii_case("next") {
-        return Ok(HalvingSel::Next);
-    }
-    match s.trim().parse::<i32>() {
-        Ok(y) if (2009..=2200).contains(&y) => Ok(HalvingSel::Year(y)),
-        _ => Err("expected a year (e.g. 2028) or `next`".into()),
+/// Parses `NAME=VALUE`.
+pub fn parse_tag(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err("expected NAME=VALUE".into()),
     }
 }
 
-/// Resolves a halving selection to the height of its block, on the run's network paths.
-pub fn halving_height(sel: HalvingSel, net: &NetworkSetup) -> Result<u64, Error> {
-    let state = &net.resolved.state;
-    let next = chain::next_halving_height(state.height);
-    match sel {
-        HalvingSel::Next => Ok(next),
-        HalvingSel::Year(y) => {
-            if let Some(&(h, t)) = chain::PAST_HALVINGS
-                .iter()
-                .find(|(_, t)| chrono::DateTime::from_timestamp(*t, 0).map(|d| d.year()) == Some(y))
-            {
-                if h <= state.height {
-                    let _ = t;
-                    return Err(Error::input(format!(
-                        "--halving {y}: the halving at height {h} is already mined (the network starts at height {} on {})",
-                        state.height, state.date
-                    )));
-                }
-            }
-            let est = projection::estimate_halvings(state, &net.resolved.drivers, 8);
-            if let Some(&(h, _)) = est.iter().find(|(_, t)| t.year() == y) {
-                return Ok(h);
-            }
-            let listed: Vec<String> = est
-                .iter()
-                .take(3)
-                .map(|(h, t)| format!("{} at height {}", t.format("%Y-%m-%d"), num(*h as f64, 0)))
-                .collect();
-            Err(Error::input(format!(
-                "--halving {y}: no halving is expected in {y} on these paths (next: {})",
-                listed.join(", ")
-            )))
-        }
-    }
-}
-
-impl HorizonArgs {
-    /// The horizon; `after` is the days after a halving.
-    pub fn horizon(&self, net: &NetworkSetup, after: i64) -> Result<Horizon, Error> {
-        if let Some(n) = self.days {
-            return Ok(Horizon::Days(n));
-        }
-        if let Some(d) = self.until {
-            return Ok(Horizon::Until(d));
-        }
-        let sel = self.halving.unwrap_or(HalvingSel::Next);
-        Ok(Horizon::Halving {
-            height: halving_height(sel, net)?,
-            after_days: after,
-        })
-    }
+/// Leading columns from `--tag`.
+pub fn tag_prefix(tags: &[(String, String)]) -> Vec<(String, Value)> {
+    tags.iter()
+        .map(|(k, v)| (k.clone(), prefix_value(v)))
+        .collect()
 }
 
 /// Runs `minecalc project`.
 pub fn run(a: &ProjectArgs) -> Result<(), Error> {
-    let net = a.network.setup()?;
-    let fleet = a.fleet.fleet()?;
-    let horizon = a.horizon.horizon(&net, a.after)?;
-    let scenario = Scenario {
-        network: net.resolved.state.clone(),
-        drivers: net.resolved.drivers.clone(),
-        fleet,
-        horizon,
-    };
-    let format = a.output.format.into();
-    let period: Period =
-        a.period
-            .map(Into::into)
-            .unwrap_or(if format == minecalc::output::Format::Table {
-                Period::Month
-            } else {
-                Period::Day
-            });
-    let p = projection::project(&scenario)?;
+    let setup = a.scenario.plan()?;
+    let plan = &setup.plan;
+    let s = &plan.scenario;
+    let format: Format = a.output.format.into();
+    let period: Period = a
+        .period
+        .map(Into::into)
+        .unwrap_or(if format == Format::Table {
+            Period::Month
+        } else {
+            Period::Day
+        });
+    let p = projection::project(s)?;
+    let mut groups: Vec<Vec<ProjectionRow>> = vec![Vec::new(); s.fleet.groups.len()];
+    if a.by_machine {
+        projection::for_each_day_by_group(s, |_, _, g| {
+            for (i, r) in g.iter().enumerate() {
+                groups[i].push(r.clone());
+            }
+            Ok(())
+        })?;
+    }
     let mut w = RowWriter::new(
         format,
         !a.output.no_header,
         Dest::open(a.output.output.as_deref())?,
     );
-    if format == minecalc::output::Format::Table {
-        w.preamble(preamble(a, &net, &scenario, &p, period));
-        w.postamble(totals(&p));
-    }
-    let mut agg = Aggregator::new(period);
-    for r in &p.rows {
-        if let Some(row) = agg.push(r, projection::epoch_of_row(r)) {
-            w.write(&row)?;
+    let tags = tag_prefix(&a.tag);
+    let write_rows = |label: Option<&str>,
+                      rows: &[ProjectionRow],
+                      w: &mut RowWriter<Dest>|
+     -> Result<(), Error> {
+        let mut prefix = tags.clone();
+        if let Some(l) = label {
+            prefix.push(("group".to_string(), Value::String(l.to_string())));
         }
+        let mut agg = Aggregator::new(period);
+        for r in rows {
+            if let Some(row) = agg.push(r, projection::epoch_of_row(r)) {
+                w.write_prefixed(&prefix, &row)?;
+            }
+        }
+        if let Some(row) = agg.finish() {
+            w.write_prefixed(&prefix, &row)?;
+        }
+        Ok(())
+    };
+    if a.by_machine {
+        write_rows(Some("fleet"), &p.rows, &mut w)?;
+        for (g, rows) in s.fleet.groups.iter().zip(&groups) {
+            write_rows(Some(&g.label), rows, &mut w)?;
+        }
+    } else {
+        write_rows(None, &p.rows, &mut w)?;
     }
-    if let Some(row) = agg.finish() {
-        w.write(&row)?;
+    if format == Format::Table {
+        // The summary runs the same scenario again, streaming (a fraction of a millisecond).
+        let summary = summary::summarize(s)?;
+        w.preamble(preamble(plan, &setup.source, &p, period));
+        w.postamble(postamble(&summary));
     }
     w.finish()?.commit()
 }
@@ -170,17 +115,12 @@ fn pct(v: f64) -> String {
 }
 
 /// The table's header of assumptions.
-fn preamble(
-    a: &ProjectArgs,
-    net: &NetworkSetup,
-    s: &Scenario,
-    p: &Projection,
-    period: Period,
-) -> Vec<String> {
-    let st: &NetworkState = &s.network;
+fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<String> {
+    let s = &plan.scenario;
+    let st = &s.network;
     let first = p.rows.first().map(|r| r.date).unwrap_or(st.date);
     let last = p.rows.last().map(|r| r.date).unwrap_or(st.date);
-    let g = net.resolved.drivers.clone();
+    let g = &plan.network.drivers;
     let mut lines = vec![
         format!(
             "minecalc project: {first} to {last} ({} days), rows by {}",
@@ -188,8 +128,7 @@ fn preamble(
             format!("{period:?}").to_lowercase()
         ),
         format!(
-            "network  {}: height {}, difficulty {}, {} EH/s, {}/BTC, fees {} BTC/block",
-            net.source,
+            "network  {source}: height {}, difficulty {}, {} EH/s, {}/BTC, fees {} BTC/block",
             num(st.height as f64, 0),
             tera(st.difficulty),
             num(st.hashrate_eh_s(), 1),
@@ -197,29 +136,66 @@ fn preamble(
             st.fees_btc_per_block
         ),
         format!(
-            "paths    hashrate {}/yr, price {}/yr, fees {}/yr from the start; constant within each day; blocks as expected values",
+            "paths    hashrate {}/yr{}, price {}/yr{}, fees {}/yr from the start; constant within each day; blocks as expected values",
             pct(g.hashrate_hs.annual_growth),
+            if g.hashrate_hs.points.is_empty() { "" } else { " after its path file" },
             pct(g.price_usd.annual_growth),
+            if g.price_usd.points.is_empty() { "" } else { " after its path file" },
             pct(g.fees_btc_per_block.annual_growth)
         ),
     ];
     let fl = &s.fleet;
-    let g0 = &fl.groups[0];
-    lines.push(format!(
-        "fleet    {}{} TH/s at {} J/TH ({} kW), ${}/kWh, uptime {}%, pool fee {}%, opex {}/day",
-        if a.fleet.is_default() {
-            "default fleet: "
-        } else {
-            ""
-        },
-        num(fl.hashrate_ths(), 0),
-        num(fl.efficiency_j_per_th(), 1),
-        num(g0.power_kw(), 1),
-        g0.power_cost_usd_per_kwh,
-        g0.uptime * 100.0,
-        g0.pool_fee * 100.0,
-        usd(g0.opex_usd_per_day, 0)
-    ));
+    let many = fl.groups.len() > 1;
+    if many {
+        lines.push(format!(
+            "fleet    {} groups, {} TH/s at {} J/TH on average",
+            fl.groups.len(),
+            num(fl.hashrate_ths(), 0),
+            num(fl.efficiency_j_per_th(), 1)
+        ));
+    }
+    for g0 in &fl.groups {
+        lines.push(format!(
+            "{}{}{} TH/s at {} J/TH ({} kW), ${}/kWh, uptime {}%, pool fee {}%, opex {}/day",
+            if many { "         - " } else { "fleet    " },
+            if plan.default_fleet {
+                "default fleet: ".to_string()
+            } else if many {
+                format!("{}: ", g0.label)
+            } else {
+                String::new()
+            },
+            num(g0.hashrate_ths, 0),
+            num(g0.efficiency_j_per_th, 1),
+            num(g0.power_kw(), 1),
+            g0.power_cost_usd_per_kwh,
+            g0.uptime * 100.0,
+            g0.pool_fee * 100.0,
+            usd(g0.opex_usd_per_day, 0)
+        ));
+    }
+    let c = &fl.curtail;
+    if c.shutdown || c.peak_hours > 0.0 {
+        let mut parts = Vec::new();
+        if c.shutdown {
+            parts.push("switches off on days hashprice does not cover hashcost".to_string());
+        }
+        if c.peak_hours > 0.0 {
+            parts.push(format!(
+                "idles {} peak hours a day at ${}/kWh when they do not pay",
+                c.peak_hours,
+                c.peak_power_cost_usd_per_kwh.unwrap_or(0.0)
+            ));
+        }
+        lines.push(format!("rule     {}", parts.join("; ")));
+    }
+    if fl.capex_usd > 0.0 || fl.discount_rate != 0.0 {
+        lines.push(format!(
+            "finance  capex {} on day 0, discount rate {}%/yr",
+            usd(fl.capex_usd, 0),
+            fl.discount_rate * 100.0
+        ));
+    }
     if let Horizon::Halving { height, .. } = s.horizon {
         if let Some(h) = projection::halving_summary(p, height) {
             lines.push(format!(
@@ -243,17 +219,31 @@ fn preamble(
     lines
 }
 
-fn totals(p: &Projection) -> Vec<String> {
-    let Some(t) = projection::total(&p.rows) else {
-        return Vec::new();
-    };
-    vec![format!(
-        "total    {:.6} BTC mined, revenue {}, power {} ({} kWh), opex {}, margin {}",
-        t.btc_mined,
-        usd(t.revenue_usd, 0),
-        usd(t.power_cost_usd, 0),
-        num(t.energy_kwh, 0),
-        usd(t.opex_usd, 0),
-        usd(t.margin_usd, 0)
-    )]
+/// The lines under the table: totals, payback, NPV.
+fn postamble(s: &Summary) -> Vec<String> {
+    let mut lines = vec![format!(
+        "total    {:.6} BTC mined, revenue {}, power {}, opex {}, margin {}",
+        s.btc_mined,
+        usd(s.revenue_usd, 0),
+        usd(s.power_cost_usd, 0),
+        usd(s.opex_usd, 0),
+        usd(s.margin_usd, 0)
+    )];
+    if s.capex_usd > 0.0 {
+        lines.push(format!(
+            "capex    {}: payback {}, ROI {}, NPV {}",
+            usd(s.capex_usd, 0),
+            s.payback_date
+                .map_or("not within the horizon".to_string(), |d| d.to_string()),
+            s.roi_pct
+                .map_or(String::new(), |r| format!("{}%", num(r, 1))),
+            usd(s.npv_usd, 0)
+        ));
+    }
+    lines.push(format!(
+        "margin   first negative day: {}",
+        s.first_negative_margin_date
+            .map_or("none".to_string(), |d| d.to_string())
+    ));
+    lines
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::error::Error;
 
@@ -126,6 +127,7 @@ pub struct RowWriter<W: Write> {
     csv: Option<csv::Writer<W>>,
     rows_written: usize,
     table_headers: Vec<&'static str>,
+    table_prefix: Vec<String>,
     table_rows: Vec<Vec<String>>,
     preamble: Vec<String>,
     postamble: Vec<String>,
@@ -152,6 +154,7 @@ impl<W: Write> RowWriter<W> {
             csv,
             rows_written: 0,
             table_headers: Vec::new(),
+            table_prefix: Vec::new(),
             table_rows: Vec::new(),
             preamble: Vec::new(),
             postamble: Vec::new(),
@@ -166,6 +169,75 @@ impl<W: Write> RowWriter<W> {
     /// Lines printed below the table (table format only).
     pub fn postamble(&mut self, lines: Vec<String>) {
         self.postamble = lines;
+    }
+
+    /// Writes one row after leading columns of its own (tags, swept parameters, a group
+    /// name). The leading columns must be the same, in the same order, for every row.
+    pub fn write_prefixed<T: TableRow>(
+        &mut self,
+        prefix: &[(String, Value)],
+        row: &T,
+    ) -> Result<(), Error> {
+        if prefix.is_empty() {
+            return self.write(row);
+        }
+        let Value::Object(fields) = serde_json::to_value(row)? else {
+            return Err(Error::runtime("a row that is not an object"));
+        };
+        match self.format {
+            Format::Csv => {
+                let w = self
+                    .csv
+                    .as_mut()
+                    .ok_or_else(|| Error::runtime("writer closed"))?;
+                if self.rows_written == 0 && self.header {
+                    let names = prefix
+                        .iter()
+                        .map(|(k, _)| k.as_str())
+                        .chain(fields.keys().map(String::as_str));
+                    w.write_record(names)?;
+                }
+                let cells = prefix
+                    .iter()
+                    .map(|(_, v)| v)
+                    .chain(fields.values())
+                    .map(cell);
+                w.write_record(cells)?;
+            }
+            Format::Json | Format::Ndjson => {
+                let mut obj = serde_json::Map::new();
+                for (k, v) in prefix {
+                    obj.insert(k.clone(), v.clone());
+                }
+                obj.extend(fields);
+                let w = self
+                    .out
+                    .as_mut()
+                    .ok_or_else(|| Error::runtime("writer closed"))?;
+                if self.format == Format::Json {
+                    w.write_all(if self.rows_written == 0 {
+                        b"[\n"
+                    } else {
+                        b",\n"
+                    })?;
+                    serde_json::to_writer(&mut *w, &obj)?;
+                } else {
+                    serde_json::to_writer(&mut *w, &obj)?;
+                    w.write_all(b"\n")?;
+                }
+            }
+            Format::Table => {
+                if self.table_rows.is_empty() {
+                    self.table_prefix = prefix.iter().map(|(k, _)| k.clone()).collect();
+                    self.table_headers = T::table_headers();
+                }
+                let mut cells: Vec<String> = prefix.iter().map(|(_, v)| table_cell(v)).collect();
+                cells.extend(row.table_cells());
+                self.table_rows.push(cells);
+            }
+        }
+        self.rows_written += 1;
+        Ok(())
     }
 
     /// Writes one row.
@@ -237,13 +309,16 @@ impl<W: Write> RowWriter<W> {
                 t.load_preset(presets::UTF8_BORDERS_ONLY)
                     .set_content_arrangement(ContentArrangement::Disabled);
                 if self.header {
-                    t.set_header(self.table_headers.clone());
+                    let mut h: Vec<String> = self.table_prefix.clone();
+                    h.extend(self.table_headers.iter().map(|s| s.to_string()));
+                    t.set_header(h);
                 }
                 for r in &self.table_rows {
                     t.add_row(r.clone());
                 }
+                let left = self.table_prefix.len() + 1;
                 for (i, col) in t.column_iter_mut().enumerate() {
-                    if i > 0 {
+                    if i >= left {
                         col.set_cell_alignment(CellAlignment::Right);
                     }
                 }
@@ -274,6 +349,41 @@ pub fn write_all<T: TableRow>(
         w.write(r)?;
     }
     w.finish()?.commit()
+}
+
+/// A JSON value as a CSV cell: numbers as serde_json prints them, null as empty.
+fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A leading column's value in the human table.
+fn table_cell(v: &Value) -> String {
+    match v {
+        Value::Number(n) => n.as_f64().map_or_else(
+            || n.to_string(),
+            |x| {
+                if x.fract() == 0.0 && x.abs() < 1e15 {
+                    num(x, 0)
+                } else {
+                    format!("{x}")
+                }
+            },
+        ),
+        other => cell(other),
+    }
+}
+
+/// A prefix value: a number where the text is one, else the text.
+pub fn prefix_value(text: &str) -> Value {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() => serde_json::Number::from_f64(x)
+            .map_or_else(|| Value::String(text.into()), Value::Number),
+        _ => Value::String(text.into()),
+    }
 }
 
 /// A number with thousands separators and `decimals` places: `1,234.57`.
