@@ -41,5 +41,6 @@ pub mod output;
 pub mod projection;
 pub mod scenario;
 pub mod summary;
+pub mod sweep;
 
 pub use error::{Error, Result};

@@ -51,11 +51,14 @@ pub fn parse_catalog(name: &str, text: &str) -> Result<Vec<Machine>, Error> {
     Ok(out)
 }
 
-/// The embedded catalog.
-pub fn catalog() -> Vec<Machine> {
-    // A unit test parses the embedded file; failure here is a build defect.
-    parse_catalog("data/machines.csv", MACHINES_CSV)
-        .unwrap_or_else(|e| panic!("embedded catalog: {e}"))
+/// The embedded catalog (parsed once).
+pub fn catalog() -> &'static [Machine] {
+    static CATALOG: std::sync::OnceLock<Vec<Machine>> = std::sync::OnceLock::new();
+    CATALOG.get_or_init(|| {
+        // A unit test parses the embedded file; failure here is a build defect.
+        parse_catalog("data/machines.csv", MACHINES_CSV)
+            .unwrap_or_else(|e| panic!("embedded catalog: {e}"))
+    })
 }
 
 fn norm(s: &str) -> String {
@@ -172,7 +175,7 @@ mod tests {
 
     #[test]
     fn catalog_parses_and_is_consistent() {
-        let c = catalog();
+        let c = catalog().to_vec();
         assert!(c.len() >= 20);
         for m in &c {
             let implied = m.power_w / m.hashrate_ths;
@@ -197,7 +200,7 @@ mod tests {
 
     #[test]
     fn find_is_forgiving_and_suggests() {
-        let c = catalog();
+        let c = catalog().to_vec();
         assert_eq!(
             find(&c, "Antminer S21 XP").unwrap().model,
             "Antminer S21 XP"

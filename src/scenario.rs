@@ -779,7 +779,7 @@ impl Spec {
         // The state on the start date follows the paths where they cover it.
         network.state.price_usd = network.drivers.price_usd.on(network.state.date);
         network.state.hashrate_hs = network.drivers.hashrate_hs.on(network.state.date);
-        let fleet = self.fleet(&machines::catalog())?;
+        let fleet = self.fleet(machines::catalog())?;
         let h = &self.horizon;
         let after = match value(&h.after) {
             Some((a, span)) if a < 0 => {
@@ -860,7 +860,9 @@ impl Spec {
                 key(year), state.height, state.date
             )));
         }
-        let est = estimate_halvings(state, &net.drivers, 8);
+        // Estimate only as many halvings as the year can need (about one every four years).
+        let need = ((year - i64::from(state.date.year())) / 3 + 2).clamp(1, 12) as usize;
+        let est = estimate_halvings(state, &net.drivers, need);
         if let Some(&(h, _)) = est.iter().find(|(_, t)| t.year() as i64 == year) {
             return Ok(h);
         }

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
-use minecalc::fleet::Fleet;
 use minecalc::network::{NetworkInputs, NetworkState, ResolvedNetwork, Snapshot};
 use minecalc::output::Format;
 use minecalc::projection::Period;
@@ -270,23 +269,6 @@ fn group_positions(argv: &[String]) -> Vec<(&'static str, Option<usize>)> {
 }
 
 impl FleetArgs {
-    /// True when no fleet figure was given.
-    pub fn is_default(&self) -> bool {
-        self.to_spec().groups.is_empty()
-            && self.hashrate.is_none()
-            && self.efficiency.is_none()
-            && self.power_cost.is_empty()
-    }
-
-    /// The fleet, from the flags alone.
-    pub fn fleet(&self) -> Result<Fleet, Error> {
-        let spec = Spec {
-            fleet: self.to_spec(),
-            ..Spec::default()
-        };
-        spec.fleet(&minecalc::machines::catalog())
-    }
-
     /// The fleet flags as a scenario spec, each group flag given to the --machine it follows
     /// on the command line.
     pub fn to_spec(&self) -> FleetSpec {

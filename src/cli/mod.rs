@@ -2,11 +2,14 @@
 //! into model requests and hand the model's rows to the output writers; they do no arithmetic.
 
 pub mod args;
+pub mod breakeven;
 pub mod halvings;
 pub mod hashprice;
+pub mod machines;
 pub mod network;
 pub mod project;
 pub mod shell;
+pub mod sweep;
 
 use clap::{Parser, Subcommand};
 
@@ -41,6 +44,15 @@ pub enum Command {
     /// Hashvalue, hashprice, hashcost and breakevens for one network state.
     #[command(allow_negative_numbers = true)]
     Hashprice(hashprice::HashpriceArgs),
+    /// Summaries of a scenario over every combination of varied parameters (runs on all cores).
+    #[command(allow_negative_numbers = true)]
+    Sweep(sweep::SweepArgs),
+    /// The value of one parameter at which the fleet's margin is zero.
+    #[command(allow_negative_numbers = true)]
+    Breakeven(breakeven::BreakevenArgs),
+    /// The ASIC catalog, with each model's revenue, power cost, margin and breakeven today.
+    #[command(allow_negative_numbers = true)]
+    Machines(machines::MachinesArgs),
     /// The network's state: `network snapshot` fetches it from a mempool.space-compatible API.
     Network(network::NetworkCmd),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -56,6 +68,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Halvings(a) => halvings::run(&a),
         Command::Hashprice(a) => hashprice::run(&a),
         Command::Network(a) => network::run(&a),
+        Command::Machines(a) => machines::run(&a),
+        Command::Sweep(a) => sweep::run(&a),
+        Command::Breakeven(a) => breakeven::run(&a),
         Command::Completions(a) => shell::completions(&a),
         Command::Man => shell::man(),
     }

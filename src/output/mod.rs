@@ -351,6 +351,21 @@ pub fn write_all<T: TableRow>(
     w.finish()?.commit()
 }
 
+/// Writes one row with leading columns to `-o FILE` or stdout.
+pub fn write_all_prefixed<T: TableRow>(
+    format: Format,
+    header: bool,
+    output: Option<&Path>,
+    preamble: Vec<String>,
+    prefix: &[(String, Value)],
+    row: &T,
+) -> Result<(), Error> {
+    let mut w = RowWriter::new(format, header, Dest::open(output)?);
+    w.preamble(preamble);
+    w.write_prefixed(prefix, row)?;
+    w.finish()?.commit()
+}
+
 /// A JSON value as a CSV cell: numbers as serde_json prints them, null as empty.
 fn cell(v: &Value) -> String {
     match v {

@@ -199,3 +199,103 @@ pub fn hashprice_lines(r: &HashpriceRow) -> Vec<MetricRow> {
         })
         .collect()
 }
+
+impl TableRow for crate::machines::MachineRow {
+    fn table_headers() -> Vec<&'static str> {
+        vec![
+            "model",
+            "TH/s",
+            "W",
+            "J/TH",
+            "year",
+            "cooling",
+            "figures",
+            "revenue $/day",
+            "power $/day",
+            "margin $/day",
+            "breakeven $/kWh",
+        ]
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        let opt = |v: Option<f64>, d: usize| v.map_or(String::new(), |x| usd(x, d));
+        vec![
+            self.model.clone(),
+            num(self.hashrate_ths, 1),
+            num(self.power_w, 0),
+            num(self.efficiency_j_per_th, 1),
+            self.release_year.to_string(),
+            self.cooling.clone(),
+            self.verification.clone(),
+            opt(self.revenue_usd_per_day, 2),
+            opt(self.power_cost_usd_per_day, 2),
+            opt(self.margin_usd_per_day, 2),
+            self.breakeven_power_cost_usd_per_kwh
+                .map_or(String::new(), |b| format!("${b:.4}")),
+        ]
+    }
+}
+
+impl TableRow for crate::summary::Summary {
+    fn table_headers() -> Vec<&'static str> {
+        vec![
+            "BTC mined",
+            "revenue",
+            "power cost",
+            "margin",
+            "margin/day before halving",
+            "after",
+            "first negative day",
+            "payback",
+            "NPV",
+        ]
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        let opt = |v: Option<f64>| v.map_or(String::new(), |x| usd(x, 0));
+        let date = |d: Option<chrono::NaiveDate>| d.map_or("-".to_string(), |d| d.to_string());
+        vec![
+            format!("{:.4}", self.btc_mined),
+            usd(self.revenue_usd, 0),
+            usd(self.power_cost_usd, 0),
+            usd(self.margin_usd, 0),
+            opt(self.margin_before_halving_usd_per_day),
+            opt(self.margin_after_halving_usd_per_day),
+            date(self.first_negative_margin_date),
+            if self.capex_usd > 0.0 {
+                date(self.payback_date)
+            } else {
+                String::new()
+            },
+            usd(self.npv_usd, 0),
+        ]
+    }
+}
+
+impl TableRow for crate::sweep::Breakeven {
+    fn table_headers() -> Vec<&'static str> {
+        vec![
+            "parameter",
+            "metric",
+            "found",
+            "bracket",
+            "metric at ends",
+            "iterations",
+        ]
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        vec![
+            self.parameter.clone(),
+            self.metric.clone(),
+            self.found.to_string(),
+            format!("[{}, {}]", self.bracket_low, self.bracket_high),
+            format!(
+                "{} / {}",
+                usd(self.metric_at_low_usd, 0),
+                usd(self.metric_at_high_usd, 0)
+            ),
+            self.iterations.to_string(),
+        ]
+    }
+}

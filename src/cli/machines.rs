@@ -1,0 +1,103 @@
+//! `minecalc machines`: the ASIC catalog, with each model's economics at a network state.
+
+use clap::Args;
+use serde_json::Value;
+
+use minecalc::hashprice::hashprice;
+use minecalc::machines::{catalog, MachineRow};
+use minecalc::output::write_all;
+use minecalc::Error;
+
+use super::args::{parse_number, NetworkArgs, OutputArgs};
+
+/// Arguments of `minecalc machines`.
+#[derive(Debug, Clone, Args)]
+pub struct MachinesArgs {
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    /// Electricity price, USD/kWh (adds power cost and margin per unit per day).
+    #[arg(long, value_name = "USD/KWH", value_parser = parse_number, help_heading = "Costs")]
+    pub power_cost: Option<f64>,
+    /// Keep models whose manufacturer, model or cooling contains TEXT (case-insensitive).
+    #[arg(long, value_name = "TEXT", help_heading = "Selection")]
+    pub filter: Option<String>,
+    /// Sort by an output column (e.g. efficiency_j_per_th, margin_usd_per_day).
+    #[arg(long, value_name = "COLUMN", help_heading = "Selection")]
+    pub sort: Option<String>,
+    /// Reverse the order (largest first with --sort).
+    #[arg(long, help_heading = "Selection")]
+    pub reverse: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Runs `minecalc machines`.
+pub fn run(a: &MachinesArgs) -> Result<(), Error> {
+    let net = a.network.setup()?;
+    let hp = hashprice(&net.resolved.state, None, a.power_cost)?;
+    let needle = a.filter.as_deref().map(str::to_ascii_lowercase);
+    let mut rows: Vec<MachineRow> = catalog()
+        .iter()
+        .filter(|m| {
+            needle.as_ref().is_none_or(|n| {
+                format!("{} {} {}", m.manufacturer, m.model, m.cooling)
+                    .to_ascii_lowercase()
+                    .contains(n.as_str())
+            })
+        })
+        .map(|m| MachineRow::new(m, Some(&hp), a.power_cost))
+        .collect();
+    if let Some(col) = &a.sort {
+        sort_by_column(&mut rows, col)?;
+    }
+    if a.reverse {
+        rows.reverse();
+    }
+    let pre = vec![format!(
+        "minecalc machines: {} models; revenue at 100% uptime, no pool fee, network from {} (hashprice ${:.2}/PH/day){}",
+        rows.len(),
+        net.source,
+        hp.hashprice_usd_per_ph_day,
+        a.power_cost.map_or(String::new(), |p| format!(", power at ${p}/kWh"))
+    )];
+    write_all(
+        a.output.format.into(),
+        !a.output.no_header,
+        a.output.output.as_deref(),
+        pre,
+        Vec::new(),
+        &rows,
+    )
+}
+
+/// Sorts rows by the value of one of their serialized columns (numbers by value, text
+/// alphabetically, empty cells last).
+pub fn sort_by_column<T: serde::Serialize>(rows: &mut Vec<T>, col: &str) -> Result<(), Error> {
+    let mut keyed: Vec<(Value, T)> = Vec::with_capacity(rows.len());
+    for r in rows.drain(..) {
+        let v = serde_json::to_value(&r)?;
+        let Some(cell) = v.get(col).cloned() else {
+            let names: Vec<String> = v
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default();
+            return Err(Error::input(format!(
+                "--sort: no column \"{col}\"; columns: {}",
+                names.join(", ")
+            )));
+        };
+        keyed.push((cell, r));
+    }
+    keyed.sort_by(|(a, _), (b, _)| match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x
+            .as_f64()
+            .unwrap_or(0.0)
+            .total_cmp(&y.as_f64().unwrap_or(0.0)),
+        (Value::Null, Value::Null) => std::cmp::Ordering::Equal,
+        (Value::Null, _) => std::cmp::Ordering::Greater,
+        (_, Value::Null) => std::cmp::Ordering::Less,
+        (x, y) => x.to_string().cmp(&y.to_string()),
+    });
+    rows.extend(keyed.into_iter().map(|(_, r)| r));
+    Ok(())
+}

@@ -1,0 +1,434 @@
+//! Sweeps and solvers over scenario parameters: axes of values, every combination summarised
+//! in parallel and streamed in a stable order; bisection for breakevens.
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::network::NetworkState;
+use crate::projection::{run_days, Horizon};
+use crate::scenario::{PathSeries, Spec, PARAMETERS};
+use crate::summary::{summarize, Summary};
+
+/// Most combinations one sweep may have.
+pub const MAX_COMBINATIONS: usize = 10_000_000;
+
+/// One swept parameter and its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// The parameter's flag name (`power-cost`).
+    pub name: String,
+    /// Its values, in the flag's units.
+    pub values: Vec<f64>,
+}
+
+impl Axis {
+    /// The output column name: the flag name with underscores (`power_cost`).
+    pub fn column(&self) -> String {
+        self.name.replace('-', "_")
+    }
+}
+
+/// Parses `NAME=SPEC`: a list `0,25,50` or a range `START:STOP:STEP` (inclusive of STOP within
+/// a millionth of a step; values from an integer index, never by repeated addition). Percent
+/// signs are allowed.
+pub fn parse_axis(text: &str) -> Result<Axis, Error> {
+    let bad = |why: &str| Error::input(format!("--vary {text}: {why}"));
+    let (name, spec) = text
+        .split_once('=')
+        .ok_or_else(|| bad("expected NAME=VALUES, e.g. power-cost=0.03:0.08:0.01"))?;
+    let name = name.trim().trim_start_matches("--").to_string();
+    if !PARAMETERS.contains(&name.as_str()) {
+        return Err(bad(&format!(
+            "unknown parameter; parameters: {}",
+            PARAMETERS.join(", ")
+        )));
+    }
+    let num = |s: &str| -> Result<f64, Error> {
+        let t = s.trim();
+        let v: f64 = t
+            .strip_suffix('%')
+            .unwrap_or(t)
+            .trim()
+            .parse()
+            .map_err(|_| bad(&format!("\"{t}\" is not a number")))?;
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(bad(&format!("\"{t}\" is not a finite number")))
+        }
+    };
+    let values = if spec.contains(':') {
+        let parts: Vec<&str> = spec.split(':').collect();
+        let [a, b, c] = parts.as_slice() else {
+            return Err(bad("a range is START:STOP:STEP"));
+        };
+        let (start, stop, step) = (num(a)?, num(b)?, num(c)?);
+        if step <= 0.0 {
+            return Err(bad("the step must be positive"));
+        }
+        if stop < start {
+            return Err(bad("STOP is below START"));
+        }
+        let n = ((stop - start) / step + 1e-6).floor() as usize + 1;
+        if n > MAX_COMBINATIONS {
+            return Err(bad(&format!("{n} values is more than {MAX_COMBINATIONS}")));
+        }
+        (0..n).map(|i| start + i as f64 * step).collect()
+    } else {
+        spec.split(',')
+            .map(num)
+            .collect::<Result<Vec<f64>, Error>>()?
+    };
+    if values.is_empty() {
+        return Err(bad("no values"));
+    }
+    Ok(Axis { name, values })
+}
+
+/// The number of combinations of `axes`, or an error past [`MAX_COMBINATIONS`].
+pub fn count(axes: &[Axis]) -> Result<usize, Error> {
+    let mut n: usize = 1;
+    for a in axes {
+        n = n
+            .checked_mul(a.values.len())
+            .filter(|n| *n <= MAX_COMBINATIONS)
+            .ok_or_else(|| {
+                Error::input(format!("--vary: more than {MAX_COMBINATIONS} combinations"))
+            })?;
+    }
+    Ok(n)
+}
+
+/// The values of combination `i` (the last axis varies fastest).
+pub fn combination(axes: &[Axis], mut i: usize) -> Vec<f64> {
+    let mut out = vec![0.0; axes.len()];
+    for (k, a) in axes.iter().enumerate().rev() {
+        let n = a.values.len();
+        out[k] = a.values[i % n];
+        i /= n;
+    }
+    out
+}
+
+/// Everything a sweep needs besides its axes.
+#[derive(Debug, Clone)]
+pub struct Base<'a> {
+    /// The merged scenario spec.
+    pub spec: &'a Spec,
+    /// The network its figures override.
+    pub network: &'a NetworkState,
+    /// Path series.
+    pub series: &'a PathSeries,
+    /// Today, for a `start = "today"`.
+    pub today: Option<NaiveDate>,
+}
+
+impl Base<'_> {
+    /// The spec with `values` set on `axes`.
+    pub fn spec_with(&self, axes: &[Axis], values: &[f64]) -> Result<Spec, Error> {
+        let mut spec = self.spec.clone();
+        for (a, v) in axes.iter().zip(values) {
+            spec.set(&a.name, *v)?;
+        }
+        Ok(spec)
+    }
+
+    /// The summary of one combination.
+    pub fn summarize(&self, axes: &[Axis], values: &[f64]) -> Result<Summary, Error> {
+        let spec = self.spec_with(axes, values)?;
+        let plan = spec.plan(self.network, self.series, self.today)?;
+        summarize(&plan.scenario)
+    }
+}
+
+/// Runs every combination in parallel and hands each summary to `emit` in combination order,
+/// holding at most one chunk of summaries at a time. `progress` is told how many are done.
+pub fn run<E, P>(base: &Base, axes: &[Axis], mut emit: E, mut progress: P) -> Result<(), Error>
+where
+    E: FnMut(&[f64], &Summary) -> Result<(), Error>,
+    P: FnMut(usize),
+{
+    let n = count(axes)?;
+    let chunk = 256 * rayon::current_num_threads().max(1);
+    let mut done = 0;
+    while done < n {
+        let end = (done + chunk).min(n);
+        let results: Vec<(Vec<f64>, Result<Summary, Error>)> = (done..end)
+            .into_par_iter()
+            .map(|i| {
+                let v = combination(axes, i);
+                let r = base.summarize(axes, &v);
+                (v, r)
+            })
+            .collect();
+        for (v, r) in results {
+            let s = r.map_err(|e| {
+                let at: Vec<String> = axes
+                    .iter()
+                    .zip(&v)
+                    .map(|(a, x)| format!("{}={x}", a.name))
+                    .collect();
+                Error::input(format!("--vary {}: {e}", at.join(" ")))
+            })?;
+            emit(&v, &s)?;
+        }
+        done = end;
+        progress(done);
+    }
+    Ok(())
+}
+
+/// What a breakeven solves to zero.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// Cumulative margin over the horizon.
+    Margin,
+    /// Cumulative margin less capex.
+    Net,
+    /// Net present value.
+    Npv,
+    /// The daily margin on one date.
+    MarginOn(NaiveDate),
+}
+
+/// A breakeven's answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Breakeven {
+    /// The parameter solved for (flag name).
+    pub parameter: String,
+    /// The metric set to zero.
+    pub metric: String,
+    /// The value at which the metric is zero (empty: none in the bracket).
+    pub value: Option<f64>,
+    /// True when a root was found.
+    pub found: bool,
+    /// Lower end of the bracket searched.
+    pub bracket_low: f64,
+    /// Upper end of the bracket searched.
+    pub bracket_high: f64,
+    /// The metric at the lower end, USD.
+    pub metric_at_low_usd: f64,
+    /// The metric at the upper end, USD.
+    pub metric_at_high_usd: f64,
+    /// Bisection steps taken.
+    pub iterations: u32,
+}
+
+/// The default bracket searched for a parameter, in its flag's units.
+pub fn default_bracket(name: &str) -> Option<(f64, f64)> {
+    Some(match name {
+        "power-cost" => (0.0, 2.0),
+        "price" => (100.0, 100_000_000.0),
+        "price-growth" | "hashrate-growth" | "fee-growth" => (-99.0, 1000.0),
+        "efficiency" => (0.1, 500.0),
+        "fees" => (0.0, 1000.0),
+        "uptime" | "pool-fee" => (0.0, 100.0),
+        "opex" | "capex" => (0.0, 1e12),
+        "discount-rate" => (-99.0, 1000.0),
+        _ => return None,
+    })
+}
+
+impl Base<'_> {
+    /// The metric for one value of one parameter.
+    pub fn metric(&self, name: &str, v: f64, target: Target) -> Result<f64, Error> {
+        let axes = [Axis {
+            name: name.to_string(),
+            values: vec![v],
+        }];
+        match target {
+            Target::Margin => Ok(self.summarize(&axes, &[v])?.margin_usd),
+            Target::Net => Ok(self.summarize(&axes, &[v])?.net_usd),
+            Target::Npv => Ok(self.summarize(&axes, &[v])?.npv_usd),
+            Target::MarginOn(date) => {
+                let spec = self.spec_with(&axes, &[v])?;
+                let mut plan = spec.plan(self.network, self.series, self.today)?;
+                let s = &mut plan.scenario;
+                if date < s.network.date {
+                    return Err(Error::input(format!(
+                        "--on {date} is before the start {}",
+                        s.network.date
+                    )));
+                }
+                s.horizon = Horizon::Until(date);
+                let mut last = None;
+                run_days(s, s.drivers.clone(), |_, r| {
+                    last = Some(r.margin_usd);
+                    Ok(())
+                })?;
+                last.ok_or_else(|| Error::runtime("no day to measure"))
+            }
+        }
+    }
+
+    /// Solves `metric(value) = 0` for one parameter by bisection over `[lo, hi]`.
+    pub fn breakeven(
+        &self,
+        name: &str,
+        lo: f64,
+        hi: f64,
+        target: Target,
+    ) -> Result<Breakeven, Error> {
+        if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+            return Err(Error::input(format!(
+                "--low {lo} must be below --high {hi}"
+            )));
+        }
+        let f = |v: f64| self.metric(name, v, target);
+        let (mut a, mut b) = (lo, hi);
+        let (fa0, fb0) = (f(a)?, f(b)?);
+        let mut out = Breakeven {
+            parameter: name.to_string(),
+            metric: match target {
+                Target::Margin => "cumulative_margin_usd".into(),
+                Target::Net => "cumulative_net_usd".into(),
+                Target::Npv => "npv_usd".into(),
+                Target::MarginOn(d) => format!("margin_usd on {d}"),
+            },
+            value: None,
+            found: false,
+            bracket_low: lo,
+            bracket_high: hi,
+            metric_at_low_usd: fa0,
+            metric_at_high_usd: fb0,
+            iterations: 0,
+        };
+        if fa0 == 0.0 || fb0 == 0.0 {
+            out.value = Some(if fa0 == 0.0 { a } else { b });
+            out.found = true;
+            return Ok(out);
+        }
+        if fa0.signum() == fb0.signum() {
+            return Ok(out);
+        }
+        let mut fa = fa0;
+        while out.iterations < 200 {
+            out.iterations += 1;
+            let m = 0.5 * (a + b);
+            let fm = f(m)?;
+            if fm == 0.0 || (b - a) <= 1e-12 * (1.0 + m.abs()) {
+                a = m;
+                b = m;
+                break;
+            }
+            if fm.signum() == fa.signum() {
+                a = m;
+                fa = fm;
+            } else {
+                b = m;
+            }
+        }
+        out.value = Some(0.5 * (a + b));
+        out.found = true;
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::Snapshot;
+
+    #[test]
+    fn ranges_come_from_an_index() {
+        let a = parse_axis("power-cost=0.03:0.08:0.01").unwrap();
+        assert_eq!(a.values.len(), 6);
+        assert_eq!(a.values[5], 0.03 + 5.0 * 0.01);
+        assert_eq!(a.column(), "power_cost");
+        assert_eq!(
+            parse_axis("price-growth=0,25,50%").unwrap().values,
+            vec![0.0, 25.0, 50.0]
+        );
+        assert!(parse_axis("warp=1,2").is_err());
+        assert!(parse_axis("price=1:0:1").is_err());
+        assert!(parse_axis("price=1:5:0").is_err());
+        assert!(parse_axis("price=a,b").is_err());
+    }
+
+    #[test]
+    fn combinations_in_order() {
+        let axes = [
+            Axis {
+                name: "price".into(),
+                values: vec![1.0, 2.0],
+            },
+            Axis {
+                name: "fees".into(),
+                values: vec![10.0, 20.0, 30.0],
+            },
+        ];
+        assert_eq!(count(&axes).unwrap(), 6);
+        assert_eq!(combination(&axes, 0), vec![1.0, 10.0]);
+        assert_eq!(combination(&axes, 1), vec![1.0, 20.0]);
+        assert_eq!(combination(&axes, 5), vec![2.0, 30.0]);
+    }
+
+    #[test]
+    fn breakeven_power_cost_matches_hashprice() {
+        // Flat network, 30 days: the breakeven power cost is the hashprice / (24 * J/TH) a PH.
+        let mut spec = Spec::default();
+        spec.set("days", 30.0).unwrap();
+        spec.set("efficiency", 20.0).unwrap();
+        let net = Snapshot::embedded().state();
+        let base = Base {
+            spec: &spec,
+            network: &net,
+            series: &PathSeries::default(),
+            today: None,
+        };
+        let be = base
+            .breakeven("power-cost", 0.0, 2.0, Target::Margin)
+            .unwrap();
+        assert!(be.found);
+        let hp = crate::hashprice::hashprice(&net, Some(20.0), Some(0.05)).unwrap();
+        // Difficulty retargets within the 30 days, so compare loosely with the day-0 breakeven.
+        let expect = hp.breakeven_power_cost_usd_per_kwh.unwrap();
+        assert!(
+            (be.value.unwrap() / expect - 1.0).abs() < 0.03,
+            "{} {expect}",
+            be.value.unwrap()
+        );
+        // At the solution the margin is zero.
+        let m = base
+            .metric("power-cost", be.value.unwrap(), Target::Margin)
+            .unwrap();
+        assert!(m.abs() < 1e-6, "{m}");
+        // No root: a fleet that loses money at any price growth in a tiny bracket.
+        let none = base
+            .breakeven("power-cost", 1.0, 2.0, Target::Margin)
+            .unwrap();
+        assert!(!none.found && none.value.is_none());
+    }
+
+    #[test]
+    fn sweep_streams_in_order() {
+        let spec = {
+            let mut s = Spec::default();
+            s.set("days", 20.0).unwrap();
+            s
+        };
+        let net = Snapshot::embedded().state();
+        let base = Base {
+            spec: &spec,
+            network: &net,
+            series: &PathSeries::default(),
+            today: None,
+        };
+        let axes = [parse_axis("power-cost=0.02:0.10:0.02").unwrap()];
+        let mut seen = Vec::new();
+        run(
+            &base,
+            &axes,
+            |v, s| {
+                seen.push((v[0], s.margin_usd));
+                Ok(())
+            },
+            |_| {},
+        )
+        .unwrap();
+        assert_eq!(seen.len(), 5);
+        assert!(seen.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 > w[1].1));
+    }
+}
