@@ -207,6 +207,9 @@ pub struct Fleet {
     pub curtail: Curtail,
     /// Capital cost of the fleet, USD, spent on the first day.
     pub capex_usd: f64,
+    /// Operating costs of the whole fleet beyond the groups' own, USD per day (paid whether
+    /// or not the machines run).
+    pub opex_usd_per_day: f64,
     /// Annual discount rate for NPV, fraction (0.1 = 10% a year).
     pub discount_rate: f64,
 }
@@ -228,6 +231,7 @@ impl Fleet {
         self.groups.iter().try_for_each(FleetGroup::validate)?;
         self.curtail.validate()?;
         non_negative("--capex", self.capex_usd)?;
+        non_negative("--opex", self.opex_usd_per_day)?;
         if !(self.discount_rate.is_finite() && self.discount_rate > -1.0) {
             return Err(Error::input(format!(
                 "--discount-rate must be above -100, got {}",
@@ -254,6 +258,8 @@ impl Fleet {
         for g in self.group_days(net) {
             total.add(&g);
         }
+        total.opex_usd += self.opex_usd_per_day;
+        total.margin_usd -= self.opex_usd_per_day;
         total
     }
 

@@ -711,12 +711,9 @@ impl Spec {
                     .unwrap_or(0.0),
             });
         }
-        // Fleet-wide opex is carried by the first group (it is a flow of the whole fleet).
-        if let Some(opex) = self.f64_checked(&f.opex, "opex", Rule::NonNegative)? {
-            if let Some(g) = groups.first_mut() {
-                g.opex_usd_per_day += opex;
-            }
-        }
+        let fleet_opex = self
+            .f64_checked(&f.opex, "opex", Rule::NonNegative)?
+            .unwrap_or(0.0);
         if let Some(c) = self.f64_checked(&f.capex, "capex", Rule::NonNegative)? {
             capex = c;
         }
@@ -749,6 +746,7 @@ impl Spec {
                 idle_peak: curtail_hours.unwrap_or(0.0) > 0.0,
             },
             capex_usd: capex,
+            opex_usd_per_day: fleet_opex,
             discount_rate: discount / 100.0,
         };
         fleet.validate()?;

@@ -6,7 +6,7 @@ use serde_json::Value;
 use minecalc::output::{num, prefix_value, tera, usd, Dest, Format, RowWriter};
 use minecalc::projection::{self, Aggregator, Horizon, Period, Projection, ProjectionRow};
 use minecalc::scenario::Plan;
-use minecalc::summary::{self, Summary};
+use minecalc::summary::Summary;
 use minecalc::Error;
 
 use super::args::{OutputArgs, PeriodArg, ScenarioArgs};
@@ -27,6 +27,8 @@ pub struct ProjectArgs {
     pub tag: Vec<(String, String)>,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub risk: super::risk::RiskArgs,
 }
 
 /// Parses `NAME=VALUE`.
@@ -58,10 +60,11 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
         } else {
             Period::Day
         });
-    let p = projection::project(s)?;
+    let runner = a.risk.runner(s)?;
+    let p = runner.project(s)?;
     let mut groups: Vec<Vec<ProjectionRow>> = vec![Vec::new(); s.fleet.groups.len()];
     if a.by_machine {
-        projection::for_each_day_by_group(s, |_, _, g| {
+        runner.for_each_day_by_group(s, |_, _, g| {
             for (i, r) in g.iter().enumerate() {
                 groups[i].push(r.clone());
             }
@@ -103,11 +106,29 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     }
     if format == Format::Table {
         // The summary runs the same scenario again, streaming (a fraction of a millisecond).
-        let summary = summary::summarize(s)?;
-        w.preamble(preamble(plan, &setup.source, &p, period));
+        let summary = runner.summarize(s)?;
+        let mut lines = preamble(plan, &setup.source, &p, period);
+        lines.extend(runner.preamble());
+        w.preamble(lines);
         w.postamble(postamble(&summary));
     }
     w.finish()?.commit()
+}
+
+/// A power draw in W, kW or MW.
+fn power(kw: f64) -> String {
+    if kw < 1.0 {
+        format!("{} W", num(kw * 1000.0, 0))
+    } else if kw < 1000.0 {
+        format!("{} kW", num(kw, 1))
+    } else {
+        format!("{} MW", num(kw / 1000.0, 2))
+    }
+}
+
+/// USD with cents for small amounts.
+fn usd_small(v: f64) -> String {
+    usd(v, if v.abs() < 100.0 { 2 } else { 0 })
 }
 
 fn pct(v: f64) -> String {
@@ -155,24 +176,27 @@ fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<St
         ));
     }
     for g0 in &fl.groups {
+        let label = if plan.default_fleet {
+            "default fleet: ".to_string()
+        } else if g0.label.ends_with(" J/TH") {
+            String::new()
+        } else {
+            format!("{}: ", g0.label)
+        };
         lines.push(format!(
-            "{}{}{} TH/s at {} J/TH ({} kW), ${}/kWh, uptime {}%, pool fee {}%, opex {}/day",
+            "{}{label}{} TH/s at {} J/TH ({}), ${}/kWh, uptime {}%, pool fee {}%{}",
             if many { "         - " } else { "fleet    " },
-            if plan.default_fleet {
-                "default fleet: ".to_string()
-            } else if many {
-                format!("{}: ", g0.label)
-            } else {
-                String::new()
-            },
-            num(g0.hashrate_ths, 0),
+            num(g0.hashrate_ths, if g0.hashrate_ths < 100.0 { 2 } else { 0 }),
             num(g0.efficiency_j_per_th, 1),
-            num(g0.power_kw(), 1),
+            power(g0.power_kw()),
             g0.power_cost_usd_per_kwh,
             g0.uptime * 100.0,
             g0.pool_fee * 100.0,
-            usd(g0.opex_usd_per_day, 0)
+            if g0.opex_usd_per_day > 0.0 { format!(", opex {}/day", usd(g0.opex_usd_per_day, 0)) } else { String::new() }
         ));
+    }
+    if fl.opex_usd_per_day > 0.0 {
+        lines.push(format!("opex     {}/day for the whole fleet, running or not", usd(fl.opex_usd_per_day, 0)));
     }
     let c = &fl.curtail;
     if c.shutdown || c.peak_hours > 0.0 {
@@ -209,8 +233,8 @@ fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<St
                 "         hashprice {} -> {} /PH/day, fleet margin {} -> {} /day (means of the {} days before and {} after)",
                 usd(h.hashprice_before_usd_per_ph_day, 2),
                 usd(h.hashprice_after_usd_per_ph_day, 2),
-                usd(h.margin_before_usd_per_day, 0),
-                usd(h.margin_after_usd_per_day, 0),
+                usd_small(h.margin_before_usd_per_day),
+                usd_small(h.margin_after_usd_per_day),
                 h.days_before,
                 h.days_after
             ));
