@@ -6,7 +6,7 @@ use serde_json::Value;
 use minecalc::output::{num, prefix_value, tera, usd, Dest, Format, RowWriter};
 use minecalc::projection::{self, Aggregator, Horizon, Period, Projection, ProjectionRow};
 use minecalc::scenario::Plan;
-use minecalc::summary::Summary;
+use minecalc::summary::{self, Summary};
 use minecalc::Error;
 
 use super::args::{OutputArgs, PeriodArg, ScenarioArgs};
@@ -27,8 +27,6 @@ pub struct ProjectArgs {
     pub tag: Vec<(String, String)>,
     #[command(flatten)]
     pub output: OutputArgs,
-    #[command(flatten)]
-    pub risk: super::risk::RiskArgs,
 }
 
 /// Parses `NAME=VALUE`.
@@ -60,11 +58,10 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
         } else {
             Period::Day
         });
-    let runner = a.risk.runner(s)?;
-    let p = runner.project(s)?;
+    let p = projection::project(s)?;
     let mut groups: Vec<Vec<ProjectionRow>> = vec![Vec::new(); s.fleet.groups.len()];
     if a.by_machine {
-        runner.for_each_day_by_group(s, |_, _, g| {
+        projection::for_each_day_by_group(s, |_, _, g| {
             for (i, r) in g.iter().enumerate() {
                 groups[i].push(r.clone());
             }
@@ -106,10 +103,8 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     }
     if format == Format::Table {
         // The summary runs the same scenario again, streaming (a fraction of a millisecond).
-        let summary = runner.summarize(s)?;
-        let mut lines = preamble(plan, &setup.source, &p, period);
-        lines.extend(runner.preamble());
-        w.preamble(lines);
+        let summary = summary::summarize(s)?;
+        w.preamble(preamble(plan, &setup.source, &p, period));
         w.postamble(postamble(&summary));
     }
     w.finish()?.commit()
@@ -192,11 +187,18 @@ fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<St
             g0.power_cost_usd_per_kwh,
             g0.uptime * 100.0,
             g0.pool_fee * 100.0,
-            if g0.opex_usd_per_day > 0.0 { format!(", opex {}/day", usd(g0.opex_usd_per_day, 0)) } else { String::new() }
+            if g0.opex_usd_per_day > 0.0 {
+                format!(", opex {}/day", usd(g0.opex_usd_per_day, 0))
+            } else {
+                String::new()
+            }
         ));
     }
     if fl.opex_usd_per_day > 0.0 {
-        lines.push(format!("opex     {}/day for the whole fleet, running or not", usd(fl.opex_usd_per_day, 0)));
+        lines.push(format!(
+            "opex     {}/day for the whole fleet, running or not",
+            usd(fl.opex_usd_per_day, 0)
+        ));
     }
     let c = &fl.curtail;
     if c.shutdown || c.peak_hours > 0.0 {
