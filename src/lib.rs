@@ -9,6 +9,7 @@
 //! - [`fleet`]: machines, their power and costs.
 //! - [`projection`]: a fleet over the engine's days, periods, the halving summary.
 //! - [`hashprice`]: one network state's hashvalue, hashprice and breakevens.
+//! - [`pivot`]: keep mining or convert the site to AI/HPC: both paths' cash flows and NPVs.
 //! - [`netinput`]: network documents (Bitcoin Core RPC, mempool.space API, snapshot files)
 //!   read into network figures.
 //!
@@ -38,6 +39,7 @@ pub mod machines;
 pub mod netinput;
 pub mod network;
 pub mod output;
+pub mod pivot;
 pub mod projection;
 pub mod scenario;
 pub mod summary;

@@ -7,6 +7,7 @@ pub mod halvings;
 pub mod hashprice;
 pub mod machines;
 pub mod network;
+pub mod pivot;
 pub mod project;
 pub mod shell;
 pub mod sweep;
@@ -53,6 +54,12 @@ pub enum Command {
     /// The ASIC catalog, with each model's revenue, power cost, margin and breakeven today.
     #[command(allow_negative_numbers = true)]
     Machines(machines::MachinesArgs),
+    /// Keep mining or convert the site to AI/HPC: both paths' cash flows, NPVs and breakevens.
+    #[command(
+        allow_negative_numbers = true,
+        mut_arg("discount_rate", |a| a.help("Discount rate for both paths' NPV, % a year [default: 10]"))
+    )]
+    Pivot(pivot::PivotArgs),
     /// The network's state: `network snapshot` fetches it from a mempool.space-compatible API.
     Network(network::NetworkCmd),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -68,6 +75,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Halvings(a) => halvings::run(&a),
         Command::Hashprice(a) => hashprice::run(&a),
         Command::Network(a) => network::run(&a),
+        Command::Pivot(a) => pivot::run(&a),
         Command::Machines(a) => machines::run(&a),
         Command::Sweep(a) => sweep::run(&a),
         Command::Breakeven(a) => breakeven::run(&a),
