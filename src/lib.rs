@@ -41,6 +41,7 @@ pub mod network;
 pub mod output;
 pub mod pivot;
 pub mod projection;
+pub mod response;
 pub mod scenario;
 pub mod summary;
 pub mod sweep;

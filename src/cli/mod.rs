@@ -9,6 +9,7 @@ pub mod machines;
 pub mod network;
 pub mod pivot;
 pub mod project;
+pub mod risk;
 pub mod shell;
 pub mod sweep;
 

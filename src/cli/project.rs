@@ -6,7 +6,7 @@ use serde_json::Value;
 use minecalc::output::{num, prefix_value, tera, usd, Dest, Format, RowWriter};
 use minecalc::projection::{self, Aggregator, Horizon, Period, Projection, ProjectionRow};
 use minecalc::scenario::Plan;
-use minecalc::summary::{self, Summary};
+use minecalc::summary::Summary;
 use minecalc::Error;
 
 use super::args::{OutputArgs, PeriodArg, ScenarioArgs};
@@ -27,6 +27,8 @@ pub struct ProjectArgs {
     pub tag: Vec<(String, String)>,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub risk: super::risk::RiskArgs,
 }
 
 /// Parses `NAME=VALUE`.
@@ -58,10 +60,11 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
         } else {
             Period::Day
         });
-    let p = projection::project(s)?;
+    let runner = a.risk.runner(s)?;
+    let p = runner.project(s)?;
     let mut groups: Vec<Vec<ProjectionRow>> = vec![Vec::new(); s.fleet.groups.len()];
     if a.by_machine {
-        projection::for_each_day_by_group(s, |_, _, g| {
+        runner.for_each_day_by_group(s, |_, _, g| {
             for (i, r) in g.iter().enumerate() {
                 groups[i].push(r.clone());
             }
@@ -103,8 +106,10 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     }
     if format == Format::Table {
         // The summary runs the same scenario again, streaming (a fraction of a millisecond).
-        let summary = summary::summarize(s)?;
-        w.preamble(preamble(plan, &setup.source, &p, period));
+        let summary = runner.summarize(s)?;
+        let mut lines = preamble(plan, &setup.source, &p, period);
+        lines.extend(runner.preamble());
+        w.preamble(lines);
         w.postamble(postamble(&summary));
     }
     w.finish()?.commit()

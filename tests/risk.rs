@@ -1,0 +1,306 @@
+//! CLI tests of network dynamics and risk: `--network-model response`, Monte Carlo, backtest
+//! and charts.
+
+use assert_cmd::Command as AssertCommand;
+use serde_json::Value;
+
+fn minecalc() -> AssertCommand {
+    AssertCommand::cargo_bin("minecalc").unwrap()
+}
+
+/// Runs minecalc and returns stdout, asserting success and a quiet stderr.
+fn run_ok(args: &[&str]) -> String {
+    let out = minecalc().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{args:?} stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs minecalc expecting exit status `code`; returns stderr.
+fn run_err(args: &[&str], code: i32) -> String {
+    let out = minecalc().args(args).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+    assert!(out.stdout.is_empty(), "{args:?} wrote to stdout");
+    assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    assert!(err.starts_with("minecalc: "), "{err}");
+    err
+}
+
+struct Csv {
+    headers: Vec<String>,
+    rows: Vec<csv::StringRecord>,
+}
+
+impl Csv {
+    fn parse(text: &str) -> Csv {
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let headers = r.headers().unwrap().iter().map(String::from).collect();
+        let rows = r.records().map(|x| x.unwrap()).collect();
+        Csv { headers, rows }
+    }
+
+    fn col(&self, name: &str) -> usize {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", self.headers))
+    }
+
+    fn f(&self, row: usize, name: &str) -> f64 {
+        let c = self.col(name);
+        self.rows[row][c]
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} row {row}: {:?}", &self.rows[row][c]))
+    }
+
+    fn s(&self, row: usize, name: &str) -> &str {
+        &self.rows[row][self.col(name)]
+    }
+}
+
+fn write_temp(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_string_lossy().into_owned();
+    (dir, p)
+}
+
+// ---- 1. the response model ----
+
+#[test]
+fn response_rows_carry_the_network_mix() {
+    let out = run_ok(&[
+        "project",
+        "--days",
+        "40",
+        "--network-model",
+        "response",
+        "-f",
+        "csv",
+    ]);
+    let t = Csv::parse(&out);
+    assert_eq!(t.rows.len(), 40);
+    let last = t.headers.len() - 5;
+    assert_eq!(
+        &t.headers[last..],
+        [
+            "network_installed_hashrate_eh_s",
+            "network_running_hashrate_eh_s",
+            "network_off_share_pct",
+            "network_efficiency_j_per_th",
+            "network_power_gw"
+        ]
+    );
+    // Day 0 runs the snapshot's hashrate (984 EH/s); the rest of the installed base is off.
+    assert!((t.f(0, "network_running_hashrate_eh_s") - 984.0).abs() < 1e-6);
+    assert_eq!(
+        t.f(0, "network_running_hashrate_eh_s"),
+        t.f(0, "network_hashrate_eh_s")
+    );
+    let off = t.f(0, "network_off_share_pct");
+    assert!(off > 5.0 && off < 40.0, "{off}");
+    let eff = t.f(0, "network_efficiency_j_per_th");
+    let gw = t.f(0, "network_power_gw");
+    assert!(eff > 14.0 && eff < 22.0, "{eff}");
+    assert!((gw - 984.0 * 1e6 * eff / 1e9).abs() < 1e-6, "{gw}");
+}
+
+#[test]
+fn fixed_model_rows_default_the_network_mix() {
+    let out = run_ok(&["project", "--days", "3", "-f", "csv"]);
+    let t = Csv::parse(&out);
+    for r in 0..3 {
+        assert_eq!(
+            t.f(r, "network_installed_hashrate_eh_s"),
+            t.f(r, "network_hashrate_eh_s")
+        );
+        assert_eq!(t.f(r, "network_off_share_pct"), 0.0);
+        assert_eq!(t.s(r, "network_efficiency_j_per_th"), "");
+        assert_eq!(t.s(r, "network_power_gw"), "");
+    }
+    let json: Value =
+        serde_json::from_str(&run_ok(&["project", "--days", "1", "-f", "json"])).unwrap();
+    assert!(json[0]["network_power_gw"].is_null());
+}
+
+#[test]
+fn response_model_shows_in_the_table_and_periods_average_the_mix() {
+    let out = run_ok(&["project", "--days", "62", "--network-model", "response"]);
+    assert!(
+        out.contains("response 10 cohorts from data/network_fleet.csv"),
+        "{out}"
+    );
+    let daily = Csv::parse(&run_ok(&[
+        "project",
+        "--days",
+        "62",
+        "--network-model",
+        "response",
+        "-f",
+        "csv",
+    ]));
+    let monthly = Csv::parse(&run_ok(&[
+        "project",
+        "--days",
+        "62",
+        "--network-model",
+        "response",
+        "-f",
+        "csv",
+        "--period",
+        "month",
+    ]));
+    let days = monthly.f(0, "days") as usize;
+    let mean: f64 = (0..days)
+        .map(|r| daily.f(r, "network_off_share_pct"))
+        .sum::<f64>()
+        / days as f64;
+    assert!((monthly.f(0, "network_off_share_pct") - mean).abs() < 1e-9);
+}
+
+#[test]
+fn response_model_through_the_2028_halving_gives_difficulty_back() {
+    let args = [
+        "project",
+        "--halving",
+        "2028",
+        "--after",
+        "180",
+        "--period",
+        "epoch",
+        "-f",
+        "csv",
+    ];
+    let fixed = Csv::parse(&run_ok(&args));
+    let mut resp_args = args.to_vec();
+    resp_args.extend(["--network-model", "response"]);
+    let resp = Csv::parse(&run_ok(&resp_args));
+    let last = |t: &Csv, c: &str| t.f(t.rows.len() - 1, c);
+    // Fixed growth: difficulty and hashrate do not care about the halving.
+    assert!(last(&resp, "difficulty") < last(&fixed, "difficulty") * 0.9);
+    assert!(
+        last(&resp, "hashprice_usd_per_ph_day") > last(&fixed, "hashprice_usd_per_ph_day") * 1.1
+    );
+    assert!(last(&resp, "network_off_share_pct") > 20.0);
+}
+
+#[test]
+fn response_flags_bad_input() {
+    let e = run_err(&["project", "--days", "3", "--off-lag", "3"], 2);
+    assert_eq!(
+        e.trim(),
+        "minecalc: --off-lag needs --network-model response (the fixed model has no cohorts)"
+    );
+    let e = run_err(
+        &[
+            "project",
+            "--days",
+            "3",
+            "--network-model",
+            "response",
+            "--cohorts",
+            "/no/such/cohorts.csv",
+        ],
+        2,
+    );
+    assert!(
+        e.contains("--cohorts /no/such/cohorts.csv: no such file"),
+        "{e}"
+    );
+    let e = run_err(
+        &[
+            "project",
+            "--days",
+            "3",
+            "--network-model",
+            "response",
+            "--retire-rate",
+            "150",
+        ],
+        2,
+    );
+    assert!(e.contains("--retire-rate must be between 0 and 99"), "{e}");
+    let e = run_err(
+        &[
+            "project",
+            "--days",
+            "3",
+            "--network-model",
+            "response",
+            "--on-lag",
+            "-2",
+        ],
+        2,
+    );
+    assert!(
+        e.contains("--on-lag must be between 0 and 365 days, got -2"),
+        "{e}"
+    );
+    let e = run_err(&["project", "--days", "3", "--network-model", "wobbly"], 2);
+    assert!(e.contains("wobbly"), "{e}");
+    // A price at which nothing covers its power cost.
+    let e = run_err(
+        &[
+            "project",
+            "--days",
+            "3",
+            "--network-model",
+            "response",
+            "--price",
+            "5000",
+        ],
+        2,
+    );
+    assert!(e.contains("only 0.00% of the cohort table"), "{e}");
+}
+
+#[test]
+fn bad_cohort_tables_name_file_line_and_column() {
+    let (_d, path) = write_temp(
+        "cohorts.csv",
+        "cohort,share_pct,efficiency_j_per_th,power_cost_usd_per_kwh\nnew,60,15,0.05\nold,40,thirty,0.04\n",
+    );
+    let e = run_err(
+        &[
+            "project",
+            "--days",
+            "3",
+            "--network-model",
+            "response",
+            "--cohorts",
+            &path,
+        ],
+        2,
+    );
+    assert!(
+        e.contains("cohorts.csv: line 3, column 3 (efficiency_j_per_th): expected a positive number, got \"thirty\""),
+        "{e}"
+    );
+    let (_d2, good) = write_temp(
+        "cohorts.csv",
+        "cohort,share_pct,efficiency_j_per_th,power_cost_usd_per_kwh\nnew,60,15,0.05\nold,40,30,0.04\n",
+    );
+    let out = run_ok(&[
+        "project",
+        "--days",
+        "3",
+        "--network-model",
+        "response",
+        "--cohorts",
+        &good,
+        "-f",
+        "csv",
+    ]);
+    let t = Csv::parse(&out);
+    assert!((t.f(0, "network_running_hashrate_eh_s") - 984.0).abs() < 1e-6);
+}
