@@ -57,6 +57,13 @@ impl FleetGroup {
     /// The group's economics on a network day under an operating rule. `running` (0..=1)
     /// scales the hours the rule leaves on (1 in normal use).
     pub fn day_with(&self, net: &NetDay, rule: &Curtail, running: f64) -> GroupDay {
+        if !rule.shutdown && rule.peak_hours == 0.0 {
+            return self.flows(
+                net,
+                running,
+                self.power_cost_usd_per_kwh * HOURS_PER_DAY * running,
+            );
+        }
         // Revenue and energy of one TH/s for one hour, at this group's pool fee and efficiency.
         let revenue_per_th_hour =
             net.hashprice_usd_per_ph_day() / 1000.0 / HOURS_PER_DAY * (1.0 - self.pool_fee);
@@ -87,14 +94,23 @@ impl FleetGroup {
                 price_hours += hours * price;
             }
         }
-        let running_fraction = run_hours / HOURS_PER_DAY * running;
+        self.flows(
+            net,
+            run_hours / HOURS_PER_DAY * running,
+            price_hours * running,
+        )
+    }
+
+    /// Flows for a day on which the machines run `running_fraction` of the day and pay
+    /// `price_hours` (the sum of hours x USD/kWh over the hours that run, before uptime).
+    fn flows(&self, net: &NetDay, running_fraction: f64, price_hours: f64) -> GroupDay {
         let on = self.uptime * running_fraction;
         let hashrate_ths = self.hashrate_ths * on;
         let btc_mined =
             net.hashvalue_btc_per_ph_day * hashrate_ths / 1000.0 * (1.0 - self.pool_fee);
         let revenue_usd = btc_mined * net.price_usd;
         let energy_kwh = self.power_kw() * HOURS_PER_DAY * on;
-        let power_cost_usd = self.power_kw() * self.uptime * running * price_hours;
+        let power_cost_usd = self.power_kw() * self.uptime * price_hours;
         GroupDay {
             hashrate_ths,
             installed_ths: self.hashrate_ths,

@@ -119,6 +119,7 @@ impl Path {
                     va + (vb - va) * (day - da) as f64 / (db - da) as f64
                 }
             }
+            _ if self.log_daily == 0.0 => self.value,
             _ => self.value * (day as f64 * self.log_daily).exp(),
         }
     }

@@ -220,6 +220,9 @@ impl ProjectionRow {
 
 /// The day's events as text.
 pub fn events_text(net: &NetDay) -> String {
+    if net.halving.is_none() && net.retargets.is_empty() {
+        return String::new();
+    }
     let mut parts = Vec::new();
     if let Some((h, at)) = net.halving {
         parts.push(format!("halving {h} {}", at.format("%Y-%m-%dT%H:%M:%SZ")));
