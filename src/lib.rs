@@ -9,6 +9,7 @@
 //! - [`fleet`]: machines, their power and costs.
 //! - [`projection`]: a fleet over the engine's days, periods, the halving summary.
 //! - [`hashprice`]: one network state's hashvalue, hashprice and breakevens.
+//! - [`netview`]: the network's power, energy, cohorts and regions, and a region's removal.
 //! - [`pivot`]: keep mining or convert the site to AI/HPC: both paths' cash flows and NPVs.
 //! - [`netinput`]: network documents (Bitcoin Core RPC, mempool.space API, snapshot files)
 //!   read into network figures.
@@ -37,6 +38,7 @@ pub mod halvings;
 pub mod hashprice;
 pub mod machines;
 pub mod netinput;
+pub mod netview;
 pub mod network;
 pub mod output;
 pub mod pivot;

@@ -708,11 +708,13 @@ fn snapshot_from_a_closed_port_is_a_runtime_error() {
 
 #[test]
 fn network_usage_errors() {
-    let o = run(&["network"], None);
+    // `minecalc network` alone is the network view (src/cli/netview.rs); a word that is no
+    // subcommand is a usage error.
+    let o = run(&["network", "nonsense"], None);
     assert_eq!(o.code, 2);
     assert_eq!(
         o.stderr.trim_end(),
-        "minecalc: minecalc network: give a subcommand (snapshot)"
+        "minecalc: unrecognized subcommand 'nonsense' (see --help)"
     );
     let o = run(
         &["network", "snapshot", "--api-url", "ftp://example.com"],

@@ -120,7 +120,7 @@ fn hand_computed_npvs_and_breakeven_lease() {
     );
     assert!(close(
         f(r, "npv_mining_usd_per_site_mw"),
-        676_609.5959,
+        676_609.595_9,
         1e-9
     ));
     assert!(close(f(r, "lease_rent_usd"), 1.8e8, 1e-12));

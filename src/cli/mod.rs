@@ -6,6 +6,7 @@ pub mod breakeven;
 pub mod halvings;
 pub mod hashprice;
 pub mod machines;
+pub mod netview;
 pub mod network;
 pub mod pivot;
 pub mod project;
@@ -61,7 +62,8 @@ pub enum Command {
         mut_arg("discount_rate", |a| a.help("Discount rate for both paths' NPV, % a year [default: 10]"))
     )]
     Pivot(pivot::PivotArgs),
-    /// The network's state: `network snapshot` fetches it from a mempool.space-compatible API.
+    /// The network's power, energy, machine cohorts and regions, and what a region's removal
+    /// does (`--remove US=10GW`); `network snapshot` fetches the state from a mempool.space API.
     Network(network::NetworkCmd),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(shell::CompletionsArgs),

@@ -22,11 +22,14 @@ const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Arguments of `minecalc network`.
 #[derive(Debug, Clone, Args)]
-#[command(args_conflicts_with_subcommands = true)]
+#[command(args_conflicts_with_subcommands = true, allow_negative_numbers = true)]
 pub struct NetworkCmd {
     /// What to do.
     #[command(subcommand)]
     pub sub: Option<NetworkSub>,
+    /// Without a subcommand: the network view (power, cohorts, regions, --remove).
+    #[command(flatten)]
+    pub view: super::netview::NetViewArgs,
 }
 
 /// Subcommands of `minecalc network`.
@@ -53,9 +56,7 @@ pub struct SnapshotArgs {
 pub fn run(c: &NetworkCmd) -> Result<(), Error> {
     match &c.sub {
         Some(NetworkSub::Snapshot(a)) => snapshot(a),
-        None => Err(Error::input(
-            "minecalc network: give a subcommand (snapshot)",
-        )),
+        None => super::netview::run(&c.view),
     }
 }
 
