@@ -80,7 +80,43 @@ pub struct Path {
     pub annual_growth: f64,
     /// Dated points (days since `reference`, value), sorted by day, no duplicates.
     pub points: Vec<(i64, f64)>,
-    log_daily: f64,
+    factor: AnnualFactor,
+}
+
+/// `(1 + g)^(days / 365)` for whole days, fast: whole years by `powi`, the days within a year
+/// from a table of the 365 day factors, so a long daily run needs no `exp` per day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnualFactor {
+    base: f64,
+    table: Vec<f64>,
+}
+
+impl AnnualFactor {
+    /// The factor of an annual rate `g` (fraction, > -1).
+    pub fn new(g: f64) -> AnnualFactor {
+        let log_daily = (1.0 + g).ln() / 365.0;
+        let table = if g == 0.0 {
+            Vec::new()
+        } else {
+            (0..365).map(|r| (r as f64 * log_daily).exp()).collect()
+        };
+        AnnualFactor {
+            base: 1.0 + g,
+            table,
+        }
+    }
+
+    /// `(1 + g)^(days / 365)`.
+    pub fn at(&self, days: i64) -> f64 {
+        if self.table.is_empty() {
+            return 1.0;
+        }
+        let years = days.div_euclid(365);
+        let rest = days.rem_euclid(365) as usize;
+        let whole = i32::try_from(years)
+            .map_or_else(|_| self.base.powf(years as f64), |y| self.base.powi(y));
+        whole * self.table[rest]
+    }
 }
 
 impl Path {
@@ -91,7 +127,7 @@ impl Path {
             reference,
             annual_growth,
             points: Vec::new(),
-            log_daily: (1.0 + annual_growth).ln() / 365.0,
+            factor: AnnualFactor::new(annual_growth),
         }
     }
 
@@ -109,9 +145,9 @@ impl Path {
         match (self.points.first(), self.points.last()) {
             (Some(&(d0, v0)), Some(&(dn, vn))) => {
                 if day <= d0 {
-                    v0 * ((day - d0) as f64 * self.log_daily).exp()
+                    v0 * self.factor.at(day - d0)
                 } else if day >= dn {
-                    vn * ((day - dn) as f64 * self.log_daily).exp()
+                    vn * self.factor.at(day - dn)
                 } else {
                     let i = self.points.partition_point(|&(d, _)| d <= day);
                     let (da, va) = self.points[i - 1];
@@ -119,8 +155,7 @@ impl Path {
                     va + (vb - va) * (day - da) as f64 / (db - da) as f64
                 }
             }
-            _ if self.log_daily == 0.0 => self.value,
-            _ => self.value * (day as f64 * self.log_daily).exp(),
+            _ => self.value * self.factor.at(day),
         }
     }
 
@@ -234,6 +269,21 @@ mod tests {
         // Hashrate and difficulty agree within 25% (the snapshot is one consistent state).
         let implied = chain::hashrate_from_difficulty(st.difficulty);
         assert!((st.hashrate_hs / implied - 1.0).abs() < 0.25);
+    }
+
+    #[test]
+    fn annual_factor_matches_the_power() {
+        for g in [-0.9, -0.2, 0.0, 0.07, 0.5, 3.0] {
+            let f = AnnualFactor::new(g);
+            for d in [-800i64, -365, -1, 0, 1, 100, 364, 365, 366, 3650, 36_499] {
+                let exact = (1.0f64 + g).powf(d as f64 / 365.0);
+                assert!(
+                    (f.at(d) / exact - 1.0).abs() < 1e-13,
+                    "{g} {d}: {} vs {exact}",
+                    f.at(d)
+                );
+            }
+        }
     }
 
     #[test]

@@ -108,14 +108,15 @@ pub fn run(a: &BreakevenArgs) -> Result<(), Error> {
     };
     let pre = vec![
         format!(
-            "minecalc breakeven: {} from {} ({} days unless --on), network from {}",
+            "minecalc breakeven: {} from {}, horizon {}, network from {}",
             name,
             s.network.date,
             match s.horizon {
-                minecalc::projection::Horizon::Days(n) => n.to_string(),
-                minecalc::projection::Horizon::Until(d) => format!("until {d}"),
-                minecalc::projection::Horizon::Halving { height, after_days } =>
-                    format!("halving {height} + {after_days}"),
+                minecalc::projection::Horizon::Days(n) => format!("{n} days"),
+                minecalc::projection::Horizon::Until(d) => format!("through {d}"),
+                minecalc::projection::Horizon::Halving { height, after_days } => {
+                    format!("through the halving at {height} + {after_days} days")
+                }
             },
             setup.source
         ),

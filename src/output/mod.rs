@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 
+mod risk_tables;
 pub mod tables;
 
 /// Output formats.
@@ -384,7 +385,8 @@ fn table_cell(v: &Value) -> String {
                 if x.fract() == 0.0 && x.abs() < 1e15 {
                     num(x, 0)
                 } else {
-                    format!("{x}")
+                    let t = format!("{x:.6}");
+                    t.trim_end_matches('0').trim_end_matches('.').to_string()
                 }
             },
         ),

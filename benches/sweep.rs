@@ -1,0 +1,48 @@
+//! Sweep benchmark: 10,000 scenarios x 10 years, daily, summaries only (target: under 2 s on
+//! this project's 2-core machine).
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use minecalc::network::Snapshot;
+use minecalc::scenario::{PathSeries, Spec};
+use minecalc::sweep::{parse_axis, run, Base};
+
+fn bench(c: &mut Criterion) {
+    let mut spec = Spec::default();
+    spec.set("days", 3650.0).unwrap();
+    spec.set("hashrate-growth", 25.0).unwrap();
+    spec.set("price-growth", 20.0).unwrap();
+    let net = Snapshot::embedded().state();
+    let series = PathSeries::default();
+    let base = Base {
+        spec: &spec,
+        network: &net,
+        series: &series,
+        today: None,
+    };
+    let axes = [
+        parse_axis("power-cost=0.01:1:0.01").unwrap(),
+        parse_axis("efficiency=10:109:1").unwrap(),
+    ];
+    let mut g = c.benchmark_group("sweep");
+    g.sample_size(10);
+    g.bench_function("10,000 scenarios x 10 years daily", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            run(
+                &base,
+                &axes,
+                |_, _| {
+                    n += 1;
+                    Ok(())
+                },
+                |_| {},
+            )
+            .unwrap();
+            assert_eq!(n, 10_000);
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
