@@ -241,6 +241,17 @@ fn default_run_says_which_defaults_it_used() {
 }
 
 #[test]
+fn decision_names_the_start_price_and_the_growth() {
+    let out = run_ok(&["pivot", "--curtail", "--price-growth", "20"]);
+    let line = out.lines().find(|l| l.starts_with("decision")).unwrap();
+    assert!(
+        line.contains("if BTC grew 17.4% a year from $59,000"),
+        "{line}"
+    );
+    assert!(out.contains("price +20%/yr"), "{out}");
+}
+
+#[test]
 fn table_states_the_decision_for_each_mining_mode() {
     for (mode, words) in [
         ("full", "the whole fleet keeps mining"),

@@ -359,7 +359,7 @@ fn preamble(
             usd(after, 0)
         ));
     }
-    lines.push(decision(i, p));
+    lines.push(decision(i, p, st.price_usd));
     lines
 }
 
@@ -377,7 +377,7 @@ fn fleet_costs(s: &Scenario) -> String {
 }
 
 /// The decision in words.
-fn decision(i: &PivotInputs, p: &Pivot) -> String {
+fn decision(i: &PivotInputs, p: &Pivot, start_price: f64) -> String {
     let d = p.npv_difference_usd;
     let winner = if d > 0.0 {
         format!("mining is worth {} more than converting", musd(d))
@@ -390,7 +390,7 @@ fn decision(i: &PivotInputs, p: &Pivot) -> String {
         GrowthBreakeven::At(g) => format!(
             "mining would match the lease if BTC grew {}% a year from {}",
             num(g * 100.0, 1),
-            usd(p.rows.first().map_or(0.0, |r| r.btc_price_usd), 0)
+            usd(start_price, 0)
         ),
         GrowthBreakeven::MiningAheadThroughout => format!(
             "mining stays ahead at any BTC growth down to {}% a year",

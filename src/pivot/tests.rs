@@ -298,6 +298,14 @@ fn rows_sum_to_the_totals_and_cross_the_halving() {
         1e-6
     ));
     assert_eq!(p.rows[1].phase, "conversion+lease");
+    // Across the halving the fleet's margin falls by half its revenue: before, 5,000 PH x
+    // $62.864 - $120,000 = $194,321 a day; after, 5,000 x $31.432 - $120,000 = $37,161.
+    let (before, after) = p.mining_margin_around_halving_usd_per_day.unwrap();
+    assert!(close(before, FLAT_MARGIN_PER_DAY, 1e-9), "{before}");
+    assert!(
+        close(after, 5000.0 * 62.8642737865448 / 2.0 - 120_000.0, 1e-9),
+        "{after}"
+    );
 }
 
 #[test]
