@@ -497,7 +497,7 @@ impl Parser<'_> {
             let t = self.req_num(h, "timestamp")?;
             let v = self.req_num(h, "avgHashrate")?;
             newest = Some(newest.map_or(t, |n: f64| n.max(t)));
-            if last_hashrate.map_or(true, |(lt, _)| t >= lt) {
+            if last_hashrate.is_none_or(|(lt, _)| t >= lt) {
                 last_hashrate = Some((t, v));
             }
         }
@@ -510,7 +510,7 @@ impl Parser<'_> {
             };
             let v = self.req_num(d, "difficulty")?;
             newest = Some(newest.map_or(t, |n: f64| n.max(t)));
-            if last_difficulty.map_or(true, |(lt, _)| t >= lt) {
+            if last_difficulty.is_none_or(|(lt, _)| t >= lt) {
                 last_difficulty = Some((t, v));
             }
         }
@@ -599,7 +599,7 @@ impl Parser<'_> {
             let (Some(t), Some(usd)) = (self.num(p, "time")?, self.num(p, "USD")?) else {
                 continue;
             };
-            if best.map_or(true, |(bt, _)| t >= bt) {
+            if best.is_none_or(|(bt, _)| t >= bt) {
                 best = Some((t, usd));
             }
         }
@@ -620,7 +620,7 @@ impl Parser<'_> {
             let h = self.height("height", self.req_int(b, "height")?)?;
             let d = self.positive("difficulty", self.req_num(b, "difficulty")?)?;
             let t = self.req_num(b, "timestamp")?;
-            if tip.map_or(true, |(th, _, _)| h > th) {
+            if tip.is_none_or(|(th, _, _)| h > th) {
                 tip = Some((h, d, t));
             }
             if let Some(Value::Object(x)) = b.get("extras") {
@@ -777,7 +777,7 @@ pub fn merge(docs: &[Document]) -> Merged {
         };
         let same_epoch = f
             .height
-            .map_or(true, |h| chain::epoch_of(h + 1) == chain::epoch_of(dh + 1));
+            .is_none_or(|h| chain::epoch_of(h + 1) == chain::epoch_of(dh + 1));
         if same_epoch {
             f.epoch_elapsed_s = Some(e);
             src[5] = Some(i);
