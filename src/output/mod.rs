@@ -9,7 +9,6 @@ use serde_json::Value;
 
 use crate::error::Error;
 
-mod risk_tables;
 pub mod tables;
 
 /// Output formats.
