@@ -37,6 +37,7 @@ pub mod fleet;
 pub mod halvings;
 pub mod hashprice;
 pub mod machines;
+pub mod montecarlo;
 pub mod netinput;
 pub mod netview;
 pub mod network;

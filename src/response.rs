@@ -315,21 +315,22 @@ impl ResponseModel {
                 running: 0.0,
                 efficiency_j_per_th: c.efficiency_j_per_th,
                 hashcost_usd_per_ph_day: c.hashcost_usd_per_ph_day(),
+                ln_hashcost: c.hashcost_usd_per_ph_day().ln(),
                 old: true,
             })
             .collect();
+        let new_cost =
+            hashcost_usd_per_ph_day(p.new_efficiency_j_per_th, p.new_power_cost_usd_per_kwh);
         cohorts.push(CohortState {
             installed_hs: 0.0,
             running: 0.0,
             efficiency_j_per_th: p.new_efficiency_j_per_th,
-            hashcost_usd_per_ph_day: hashcost_usd_per_ph_day(
-                p.new_efficiency_j_per_th,
-                p.new_power_cost_usd_per_kwh,
-            ),
+            hashcost_usd_per_ph_day: new_cost,
+            ln_hashcost: new_cost.ln(),
             old: false,
         });
         for c in &mut cohorts {
-            c.running = covered_share(hp0, c.hashcost_usd_per_ph_day, p.cost_spread);
+            c.running = c.covered(hp0, hp0.ln(), 1.0 / p.cost_spread);
         }
         let running_share: f64 = cohorts.iter().map(|c| c.installed_hs * c.running).sum();
         if running_share < MIN_RUNNING_SHARE {
@@ -346,12 +347,27 @@ impl ResponseModel {
             c.installed_hs *= scale;
         }
         let g = paths.hashrate_hs.annual_growth;
+        let growth_log_daily = (1.0 + g).ln() / 365.0;
+        let retire_log_daily = (1.0 - p.retire_rate).ln() / 365.0;
+        let closed = |lag: f64| {
+            if lag > 0.0 {
+                1.0 - (-1.0 / lag).exp()
+            } else {
+                1.0
+            }
+        };
         Ok(ResponseDrivers {
             cohorts,
             price: paths.price_usd.clone(),
             fees: paths.fees_btc_per_block.clone(),
-            growth_log_daily: (1.0 + g).ln() / 365.0,
-            retire_log_daily: (1.0 - p.retire_rate).ln() / 365.0,
+            growth_log_daily,
+            retire_log_daily,
+            daily: DailyFactors {
+                keep: retire_log_daily.exp(),
+                growth: growth_log_daily.exp(),
+                closed_off: closed(p.off_lag_days),
+                closed_on: closed(p.on_lag_days),
+            },
             params: *p,
             last: None,
             last_hashprice: hp0,
@@ -418,7 +434,55 @@ struct CohortState {
     running: f64,
     efficiency_j_per_th: f64,
     hashcost_usd_per_ph_day: f64,
+    ln_hashcost: f64,
     old: bool,
+}
+
+impl CohortState {
+    /// As [`covered_share`], with the log of the hashprice given and a tabulated Φ.
+    fn covered(&self, hashprice: f64, ln_hashprice: f64, inv_spread: f64) -> f64 {
+        if self.hashcost_usd_per_ph_day <= 0.0 {
+            1.0
+        } else if hashprice.is_nan() || hashprice <= 0.0 {
+            0.0
+        } else if inv_spread.is_infinite() {
+            if hashprice >= self.hashcost_usd_per_ph_day {
+                1.0
+            } else {
+                0.0
+            }
+        } else {
+            fast_normal_cdf((ln_hashprice - self.ln_hashcost) * inv_spread)
+        }
+    }
+}
+
+const CDF_TABLE_MAX: f64 = 8.0;
+const CDF_TABLE_STEPS_PER_UNIT: f64 = 256.0;
+
+/// Φ by linear interpolation in a table of [`normal_cdf`] over [-8, 8] at steps of 1/256
+/// (error below 1e-6); 0 and 1 outside.
+fn fast_normal_cdf(x: f64) -> f64 {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let n = (2.0 * CDF_TABLE_MAX * CDF_TABLE_STEPS_PER_UNIT) as usize;
+        (0..=n)
+            .map(|i| normal_cdf(-CDF_TABLE_MAX + i as f64 / CDF_TABLE_STEPS_PER_UNIT))
+            .collect()
+    });
+    if x.is_nan() {
+        return 0.0;
+    }
+    let h = (x + CDF_TABLE_MAX) * CDF_TABLE_STEPS_PER_UNIT;
+    if h <= 0.0 {
+        return 0.0;
+    }
+    if h >= (table.len() - 1) as f64 {
+        return 1.0;
+    }
+    let i = h.floor() as usize;
+    let f = h - i as f64;
+    table[i] + (table[i + 1] - table[i]) * f
 }
 
 /// The network's machines on one day.
@@ -468,6 +532,16 @@ pub struct ResponseDrivers {
     last: Option<(NaiveDate, DayDrivers)>,
     last_hashprice: f64,
     probe: Rc<Cell<NetworkMix>>,
+    daily: DailyFactors,
+}
+
+/// The per-day factors of a one-day step, computed once.
+#[derive(Debug, Clone, Copy)]
+struct DailyFactors {
+    keep: f64,
+    growth: f64,
+    closed_off: f64,
+    closed_on: f64,
 }
 
 impl ResponseDrivers {
@@ -484,32 +558,46 @@ impl ResponseDrivers {
 
     fn advance(&mut self, days: f64, hashprice: f64) {
         let p = self.params;
+        let one_day = days == 1.0;
         let installed_before: f64 = self.cohorts.iter().map(|c| c.installed_hs).sum();
-        let keep = (self.retire_log_daily * days).exp();
+        let keep = if one_day {
+            self.daily.keep
+        } else {
+            (self.retire_log_daily * days).exp()
+        };
         let mut retired = 0.0;
         for c in self.cohorts.iter_mut().filter(|c| c.old) {
             retired += c.installed_hs * (1.0 - keep);
             c.installed_hs *= keep;
         }
-        let growth = installed_before * ((self.growth_log_daily * days).exp() - 1.0);
-        let added = (growth + retired).max(0.0);
+        let growth_factor = if one_day {
+            self.daily.growth
+        } else {
+            (self.growth_log_daily * days).exp()
+        };
+        let added = (installed_before * (growth_factor - 1.0) + retired).max(0.0);
+        let ln_hp = hashprice.ln();
+        let inv_spread = 1.0 / p.cost_spread;
+        let closed = |lag: f64| {
+            // First-order response: the gap to the target closes with time constant `lag`.
+            if lag > 0.0 {
+                1.0 - (-days / lag).exp()
+            } else {
+                1.0
+            }
+        };
         for c in &mut self.cohorts {
             if !c.old {
                 c.installed_hs += added;
             }
-            let target = covered_share(hashprice, c.hashcost_usd_per_ph_day, p.cost_spread);
-            let lag = if target < c.running {
-                p.off_lag_days
-            } else {
-                p.on_lag_days
+            let target = c.covered(hashprice, ln_hp, inv_spread);
+            let share = match (target < c.running, one_day) {
+                (true, true) => self.daily.closed_off,
+                (false, true) => self.daily.closed_on,
+                (true, false) => closed(p.off_lag_days),
+                (false, false) => closed(p.on_lag_days),
             };
-            // First-order response: the gap to the target closes with time constant `lag`.
-            let closed = if lag > 0.0 {
-                1.0 - (-days / lag).exp()
-            } else {
-                1.0
-            };
-            c.running += (target - c.running) * closed;
+            c.running += (target - c.running) * share;
         }
     }
 
@@ -715,6 +803,18 @@ mod tests {
             assert!(s >= last);
             last = s;
         }
+    }
+
+    #[test]
+    fn tabulated_cdf_matches_the_exact_one() {
+        let mut x = -9.0;
+        while x < 9.0 {
+            assert!((fast_normal_cdf(x) - normal_cdf(x)).abs() < 1e-6, "{x}");
+            x += 0.0137;
+        }
+        assert_eq!(fast_normal_cdf(f64::NEG_INFINITY), 0.0);
+        assert_eq!(fast_normal_cdf(f64::INFINITY), 1.0);
+        assert_eq!(fast_normal_cdf(f64::NAN), 0.0);
     }
 
     #[test]

@@ -304,3 +304,171 @@ fn bad_cohort_tables_name_file_line_and_column() {
     let t = Csv::parse(&out);
     assert!((t.f(0, "network_running_hashrate_eh_s") - 984.0).abs() < 1e-6);
 }
+
+// ---- 2. Monte Carlo ----
+
+const MC: &[&str] = &[
+    "project",
+    "--days",
+    "400",
+    "--paths",
+    "300",
+    "--price-vol",
+    "70",
+    "--price-growth",
+    "10",
+    "--seed",
+    "42",
+];
+
+#[test]
+fn monte_carlo_bands_per_period() {
+    let mut args = MC.to_vec();
+    args.extend(["-f", "csv"]);
+    let t = Csv::parse(&run_ok(&args));
+    // Rows default to months: 2026-06-26 .. 2027-07-30 spans 14 calendar months.
+    assert_eq!(t.rows.len(), 14);
+    for name in [
+        "btc_price_usd",
+        "hashprice_usd_per_ph_day",
+        "margin_usd",
+        "cumulative_margin_usd",
+    ] {
+        for p in ["p5", "p25", "p50", "p75", "p95"] {
+            t.col(&format!("{name}_{p}"));
+        }
+    }
+    for r in 0..t.rows.len() {
+        assert!(t.f(r, "margin_usd_p5") <= t.f(r, "margin_usd_p50"));
+        assert!(t.f(r, "margin_usd_p50") <= t.f(r, "margin_usd_p95"));
+        assert_eq!(t.f(r, "paths"), 300.0);
+    }
+    // The spread widens with time.
+    let spread = |r: usize| t.f(r, "btc_price_usd_p95") / t.f(r, "btc_price_usd_p5");
+    assert!(spread(13) > spread(1) * 2.0);
+    let days: f64 = (0..t.rows.len()).map(|r| t.f(r, "days")).sum();
+    assert_eq!(days, 400.0);
+}
+
+#[test]
+fn monte_carlo_is_bit_identical_across_thread_counts() {
+    let mut args = MC.to_vec();
+    args.extend([
+        "-f",
+        "csv",
+        "--period",
+        "week",
+        "--hashrate-vol",
+        "20",
+        "--capex",
+        "5000",
+    ]);
+    let run_with = |args: &[&str], threads: &str| {
+        let out = minecalc()
+            .args(args)
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    let one = run_with(&args, "1");
+    assert_eq!(one, run_with(&args, "2"));
+    assert_eq!(one, run_with(&args, "5"));
+    // And the response model.
+    args.extend(["--network-model", "response"]);
+    assert_eq!(run_with(&args, "1"), run_with(&args, "3"));
+}
+
+#[test]
+fn monte_carlo_summary_only() {
+    let mut args = MC.to_vec();
+    args.extend(["--summary-only", "-f", "json", "--capex", "4000"]);
+    let v: Value = serde_json::from_str(&run_ok(&args)).unwrap();
+    let s = &v[0];
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(s["paths"], 300);
+    assert_eq!(s["seed"], 42);
+    assert_eq!(s["days"], 400);
+    let loss = s["loss_probability_pct"].as_f64().unwrap();
+    let paid = s["paid_back_pct"].as_f64().unwrap();
+    assert!(loss > 0.0 && loss < 100.0, "{loss}");
+    assert!((loss + paid - 100.0).abs() < 10.0, "{loss} {paid}");
+    assert!(s["payback_date_p5"].is_string());
+    assert!(s["net_usd_p5"].as_f64().unwrap() < s["net_usd_p95"].as_f64().unwrap());
+    // The table says it too.
+    let mut args = MC.to_vec();
+    args.extend(["--capex", "4000"]);
+    let table = run_ok(&args);
+    assert!(
+        table.contains("Monte Carlo, 300 paths of 400 days"),
+        "{table}"
+    );
+    assert!(table.contains("of paths end with margin less capex below zero"));
+    assert!(table.contains("of paths pay back the capex"));
+}
+
+#[test]
+fn monte_carlo_bad_input() {
+    let e = run_err(&["project", "--days", "3", "--price-vol", "50"], 2);
+    assert_eq!(
+        e.trim(),
+        "minecalc: --price-vol needs --paths N (a Monte Carlo run)"
+    );
+    let e = run_err(&["project", "--days", "3", "--seed", "5"], 2);
+    assert!(e.contains("--seed needs --paths N"), "{e}");
+    let e = run_err(&["project", "--days", "3", "--paths", "10"], 2);
+    assert!(e.contains("--paths needs --price-vol PCT"), "{e}");
+    let e = run_err(
+        &["project", "--days", "3", "--paths", "0", "--price-vol", "5"],
+        2,
+    );
+    assert!(e.contains("--paths must be between 1 and"), "{e}");
+    let e = run_err(
+        &[
+            "project",
+            "--days",
+            "3",
+            "--paths",
+            "5",
+            "--price-vol",
+            "-5",
+        ],
+        2,
+    );
+    assert!(
+        e.contains("--price-vol must be between 0 and 500 (% a year), got -5"),
+        "{e}"
+    );
+    let e = run_err(
+        &[
+            "project",
+            "--days",
+            "3",
+            "--paths",
+            "5",
+            "--price-vol",
+            "NaN",
+        ],
+        2,
+    );
+    assert!(e.contains("--price-vol"), "{e}");
+    let e = run_err(
+        &[
+            "project",
+            "--days",
+            "3650",
+            "--paths",
+            "100000",
+            "--price-vol",
+            "50",
+            "--period",
+            "day",
+        ],
+        2,
+    );
+    assert!(
+        e.contains("use a longer --period, fewer --paths, or --summary-only"),
+        "{e}"
+    );
+}

@@ -61,6 +61,9 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
             Period::Day
         });
     let runner = a.risk.runner(s)?;
+    if a.risk.is_monte_carlo() {
+        return a.risk.run_monte_carlo(a, &runner, s, &setup.source);
+    }
     let p = runner.project(s)?;
     let mut groups: Vec<Vec<ProjectionRow>> = vec![Vec::new(); s.fleet.groups.len()];
     if a.by_machine {

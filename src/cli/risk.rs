@@ -1,23 +1,56 @@
 //! Flags for network dynamics and risk on `project`: the response model (`--network-model`),
 //! and the dispatch from `project` to the model that runs.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
 use minecalc::engine::NetDay;
-use minecalc::projection::{self, Projection, ProjectionRow, Scenario};
+use minecalc::montecarlo::{self, McSummary, MonteCarlo};
+use minecalc::output::{num, tera, usd, Dest, Format, RowWriter};
+use minecalc::projection::{self, Period, Projection, ProjectionRow, Scenario};
 use minecalc::response::{self, CohortTable, ResponseModel, ResponseParams};
 use minecalc::summary::{self, Summary};
 use minecalc::Error;
 
 use super::args::{parse_number, parse_percent};
+use super::project::{tag_prefix, ProjectArgs};
 
 /// Everything `project` takes for network dynamics and risk.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RiskArgs {
     #[command(flatten)]
     pub response: ResponseArgs,
+    #[command(flatten)]
+    pub monte_carlo: MonteCarloArgs,
+}
+
+/// Monte Carlo flags.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Monte Carlo (--paths N --price-vol PCT)")]
+pub struct MonteCarloArgs {
+    /// Run N price paths and report per period the P5, P25, P50, P75 and P95 of price,
+    /// hashprice, margin and cumulative margin, the probability of a cumulative loss and the
+    /// payback date's distribution [rows default to --period month].
+    #[arg(long, value_name = "N")]
+    pub paths: Option<usize>,
+    /// Annual price volatility, %: price is geometric Brownian motion around the price path,
+    /// whose mean grows at --price-growth (the median runs below it).
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub price_vol: Option<f64>,
+    /// Annual network-hashrate volatility, %: an independent factor of the same kind
+    /// [default: 0].
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
+    pub hashrate_vol: Option<f64>,
+    /// Seed of the random paths; the same seed gives the same output on any machine and any
+    /// number of threads [default: 1].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Print only the summary (one row): loss probability, net margin and payback
+    /// percentiles; memory then grows with the paths only.
+    #[arg(long)]
+    pub summary_only: bool,
 }
 
 /// How the network's hashrate moves.
@@ -128,6 +161,7 @@ impl ResponseArgs {
 impl RiskArgs {
     /// Resolves the network model once (reads --cohorts); the runner then runs scenarios.
     pub fn runner(&self, s: &Scenario) -> Result<Runner, Error> {
+        self.check()?;
         Ok(Runner {
             model: self.response.model(s)?,
         })
@@ -189,4 +223,185 @@ impl Runner {
             p.cost_spread * 100.0
         )]
     }
+}
+
+impl RiskArgs {
+    /// True when `--paths` asks for a Monte Carlo run.
+    pub fn is_monte_carlo(&self) -> bool {
+        self.monte_carlo.paths.is_some()
+    }
+
+    /// Errors for Monte Carlo flags given without `--paths`, or `--paths` without a volatility.
+    pub fn check(&self) -> Result<(), Error> {
+        let m = &self.monte_carlo;
+        if m.paths.is_none() {
+            let given = [
+                ("--price-vol", m.price_vol.is_some()),
+                ("--hashrate-vol", m.hashrate_vol.is_some()),
+                ("--seed", m.seed.is_some()),
+                ("--summary-only", m.summary_only),
+            ];
+            if let Some((flag, _)) = given.into_iter().find(|(_, g)| *g) {
+                return Err(Error::input(format!(
+                    "{flag} needs --paths N (a Monte Carlo run)"
+                )));
+            }
+        } else if m.price_vol.is_none() {
+            return Err(Error::input(
+                "--paths needs --price-vol PCT (the annual price volatility; 0 for none)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Runs `project --paths …`: bands per period (or the summary alone) to the output.
+    pub fn run_monte_carlo(
+        &self,
+        a: &ProjectArgs,
+        runner: &Runner,
+        s: &Scenario,
+        source: &str,
+    ) -> Result<(), Error> {
+        let m = &self.monte_carlo;
+        if a.by_machine {
+            return Err(Error::input(
+                "--by-machine does not combine with --paths (the bands are the fleet's)",
+            ));
+        }
+        let period: Period = a.period.map(Into::into).unwrap_or(Period::Month);
+        let mc = MonteCarlo {
+            paths: m.paths.unwrap_or(0),
+            price_vol: m.price_vol.unwrap_or(0.0) / 100.0,
+            hashrate_vol: m.hashrate_vol.unwrap_or(0.0) / 100.0,
+            seed: m.seed.unwrap_or(DEFAULT_SEED),
+            period,
+            bands: !m.summary_only,
+        };
+        mc.validate()?;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let b = indicatif::ProgressBar::new(mc.paths as u64);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} paths, {eta} left")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        });
+        let tick = || {
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+        };
+        let result = montecarlo::run(s, runner.model.as_ref(), &mc, &tick);
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        let r = result?;
+        let format: Format = a.output.format.into();
+        let mut w = RowWriter::new(
+            format,
+            !a.output.no_header,
+            Dest::open(a.output.output.as_deref())?,
+        );
+        let tags = tag_prefix(&a.tag);
+        if format == Format::Table {
+            let mut lines = mc_preamble(s, source, &mc, &r.summary);
+            lines.extend(runner.preamble());
+            w.preamble(lines);
+            if mc.bands {
+                w.postamble(mc_postamble(&r.summary));
+            }
+        }
+        if mc.bands {
+            for b in &r.bands {
+                w.write_prefixed(&tags, b)?;
+            }
+        } else {
+            w.write_prefixed(&tags, &r.summary)?;
+        }
+        w.finish()?.commit()
+    }
+}
+
+/// The seed when `--seed` is not given.
+pub const DEFAULT_SEED: u64 = 1;
+
+fn pct(v: f64) -> String {
+    format!("{}%", (v * 1000.0).round() / 10.0)
+}
+
+fn mc_preamble(s: &Scenario, source: &str, mc: &MonteCarlo, sm: &McSummary) -> Vec<String> {
+    let st = &s.network;
+    let fl = &s.fleet;
+    let dates = match (sm.start, sm.end) {
+        (Some(a), Some(b)) => format!("{a} to {b}"),
+        _ => String::new(),
+    };
+    vec![
+        format!(
+            "minecalc project: Monte Carlo, {} paths of {} days, {dates}, {}; seed {}",
+            num(mc.paths as f64, 0),
+            num(sm.days as f64, 0),
+            if mc.bands {
+                format!(
+                    "bands P5/P50/P95 by {}",
+                    format!("{:?}", mc.period).to_lowercase()
+                )
+            } else {
+                "summary only".to_string()
+            },
+            mc.seed
+        ),
+        format!(
+            "network  {source}: height {}, difficulty {}, {} EH/s, {}/BTC, fees {} BTC/block",
+            num(st.height as f64, 0),
+            tera(st.difficulty),
+            num(st.hashrate_eh_s(), 1),
+            usd(st.price_usd, 0),
+            st.fees_btc_per_block
+        ),
+        format!(
+            "paths    price: geometric Brownian motion, {} a year volatility, mean growing {} a year (the median runs below the mean); hashrate {} a year{}, volatility {}",
+            pct(mc.price_vol),
+            pct(s.drivers.price_usd.annual_growth),
+            pct(s.drivers.hashrate_hs.annual_growth),
+            if s.drivers.hashrate_hs.points.is_empty() { "" } else { " after its dated points" },
+            pct(mc.hashrate_vol)
+        ),
+        format!(
+            "fleet    {} TH/s at {} J/TH{}",
+            num(fl.hashrate_ths(), 0),
+            num(fl.efficiency_j_per_th(), 1),
+            if fl.capex_usd > 0.0 {
+                format!(", capex {}", usd(fl.capex_usd, 0))
+            } else {
+                String::new()
+            }
+        ),
+    ]
+}
+
+fn mc_postamble(sm: &McSummary) -> Vec<String> {
+    let date =
+        |d: Option<chrono::NaiveDate>| d.map_or("not within the horizon".into(), |d| d.to_string());
+    let mut lines = vec![format!(
+        "loss     {} of paths end with margin less capex below zero; net margin P5 {}, P50 {}, P95 {} (mean {})",
+        pct(sm.loss_probability_pct / 100.0),
+        usd(sm.net_usd_p5, 0),
+        usd(sm.net_usd_p50, 0),
+        usd(sm.net_usd_p95, 0),
+        usd(sm.net_usd_mean, 0)
+    )];
+    match sm.paid_back_pct {
+        Some(p) => lines.push(format!(
+            "payback  {} of paths pay back the capex; P5 {}, P25 {}, P50 {}, P75 {}, P95 {}",
+            pct(p / 100.0),
+            date(sm.payback_date_p5),
+            date(sm.payback_date_p25),
+            date(sm.payback_date_p50),
+            date(sm.payback_date_p75),
+            date(sm.payback_date_p95)
+        )),
+        None => lines.push("payback  no capex given (--capex USD): no payback date".to_string()),
+    }
+    lines
 }

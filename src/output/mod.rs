@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 
+mod risk_tables;
 pub mod tables;
 
 /// Output formats.

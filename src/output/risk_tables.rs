@@ -1,0 +1,83 @@
+//! How the Monte Carlo rows read in the human table.
+
+use super::{usd, TableRow};
+use crate::montecarlo::{BandRow, McSummary};
+
+fn pct(v: f64) -> String {
+    format!("{:.1}%", v)
+}
+
+impl TableRow for BandRow {
+    fn table_headers() -> Vec<&'static str> {
+        vec![
+            "date",
+            "days",
+            "price P5",
+            "P50",
+            "P95",
+            "hashprice P5",
+            "P50",
+            "P95",
+            "margin P5",
+            "P50",
+            "P95",
+            "cum. margin P5",
+            "P50",
+            "P95",
+            "P(loss)",
+        ]
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        vec![
+            self.date.to_string(),
+            self.days.to_string(),
+            usd(self.btc_price_usd_p5, 0),
+            usd(self.btc_price_usd_p50, 0),
+            usd(self.btc_price_usd_p95, 0),
+            usd(self.hashprice_usd_per_ph_day_p5, 2),
+            usd(self.hashprice_usd_per_ph_day_p50, 2),
+            usd(self.hashprice_usd_per_ph_day_p95, 2),
+            usd(self.margin_usd_p5, 0),
+            usd(self.margin_usd_p50, 0),
+            usd(self.margin_usd_p95, 0),
+            usd(self.cumulative_margin_usd_p5, 0),
+            usd(self.cumulative_margin_usd_p50, 0),
+            usd(self.cumulative_margin_usd_p95, 0),
+            pct(self.cumulative_loss_probability_pct),
+        ]
+    }
+}
+
+impl TableRow for McSummary {
+    fn table_headers() -> Vec<&'static str> {
+        vec![
+            "paths",
+            "days",
+            "P(loss)",
+            "net P5",
+            "P50",
+            "P95",
+            "paid back",
+            "payback P5",
+            "P50",
+            "P95",
+        ]
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        let date = |d: Option<chrono::NaiveDate>| d.map_or("-".to_string(), |d| d.to_string());
+        vec![
+            super::num(self.paths as f64, 0),
+            super::num(self.days as f64, 0),
+            pct(self.loss_probability_pct),
+            usd(self.net_usd_p5, 0),
+            usd(self.net_usd_p50, 0),
+            usd(self.net_usd_p95, 0),
+            self.paid_back_pct.map_or(String::new(), pct),
+            date(self.payback_date_p5),
+            date(self.payback_date_p50),
+            date(self.payback_date_p95),
+        ]
+    }
+}
