@@ -8,8 +8,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 
-use minecalc::netinput::{self, DocFormat, Document, FigureSources};
 pub use minecalc::netinput::DocumentBase;
+use minecalc::netinput::{self, DocFormat, Document, FigureSources};
 use minecalc::network::{NetworkInputs, Snapshot};
 use minecalc::output::{self, Dest};
 use minecalc::Error;
