@@ -30,6 +30,7 @@
 
 #![warn(missing_docs)]
 
+pub mod backtest;
 pub mod chain;
 pub mod engine;
 pub mod error;

@@ -472,3 +472,135 @@ fn monte_carlo_bad_input() {
         "{e}"
     );
 }
+
+// ---- 3. backtest ----
+
+const HALVING_2024: &str = "examples/history-2024-halving.csv";
+
+#[test]
+fn backtest_april_2024_halving() {
+    let out = run_ok(&["backtest", "--history", HALVING_2024, "-f", "csv"]);
+    let t = Csv::parse(&out);
+    assert_eq!(t.rows.len(), 3);
+    // The same columns as project.
+    let p = Csv::parse(&run_ok(&["project", "--days", "1", "-f", "csv"]));
+    assert_eq!(t.headers, p.headers);
+    assert!((t.f(0, "subsidy_btc") - 6.25).abs() < 0.01);
+    assert_eq!(t.f(1, "subsidy_btc"), 3.125);
+    assert!(t
+        .s(1, "events")
+        .starts_with("halving 840000 2024-04-20T00:09:27Z"));
+    assert!(t.f(1, "hashprice_usd_per_ph_day") > t.f(0, "hashprice_usd_per_ph_day"));
+    assert!((t.f(2, "power_cost_usd") - 18.0).abs() < 1e-9);
+    // JSON and NDJSON carry the same numbers; the table shows the halving.
+    let j: Value = serde_json::from_str(&run_ok(&[
+        "backtest",
+        "--history",
+        HALVING_2024,
+        "-f",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(
+        j[1]["hashprice_usd_per_ph_day"].as_f64().unwrap(),
+        t.f(1, "hashprice_usd_per_ph_day")
+    );
+    let nd = run_ok(&["backtest", "--history", HALVING_2024, "-f", "ndjson"]);
+    assert_eq!(nd.lines().count(), 3);
+    let table = run_ok(&["backtest", "--history", HALVING_2024, "--period", "day"]);
+    assert!(
+        table.contains("events   halving 840000 2024-04-20T00:09:27Z"),
+        "{table}"
+    );
+    assert!(table.contains("total    "), "{table}");
+    // A fleet of machines with capex, by month.
+    let m = Csv::parse(&run_ok(&[
+        "backtest",
+        "--history",
+        HALVING_2024,
+        "--hashrate",
+        "2PH",
+        "--capex",
+        "100",
+        "--period",
+        "month",
+        "-f",
+        "csv",
+    ]));
+    assert_eq!(m.rows.len(), 1);
+    assert_eq!(m.f(0, "days"), 3.0);
+    assert!(
+        (m.f(0, "cumulative_net_usd") - (m.f(0, "cumulative_margin_usd") - 100.0)).abs() < 1e-9
+    );
+}
+
+#[test]
+fn backtest_coin_metrics_file_and_gaps() {
+    let (_d, path) = write_temp(
+        "btc.csv",
+        "time,BlkCnt,DiffMean,FeeTotNtv,IssTotNtv,PriceUSD,SplyCur\n\
+         2024-04-19,146,86390000000000,120.3,912.5,64000,1\n\
+         2024-04-21,144,86390000000000,340.5,450,65700,1\n",
+    );
+    let e = run_err(&["backtest", "--history", &path], 2);
+    assert!(
+        e.contains("btc.csv: line 3, column 1 (time): 2024-04-21 follows 2024-04-19 (line 2): 1 day missing; --fill-gaps fills gaps"),
+        "{e}"
+    );
+    let out = minecalc()
+        .args(["backtest", "--history", &path, "--fill-gaps", "-f", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with("minecalc: warning: --fill-gaps:") && err.contains("2024-04-20"),
+        "{err}"
+    );
+    let t = Csv::parse(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(t.rows.len(), 3);
+    assert_eq!(t.s(1, "date"), "2024-04-20");
+    assert!((t.f(0, "subsidy_btc") - 912.5 / 146.0).abs() < 1e-9);
+    assert!((t.f(1, "btc_price_usd") - 64_850.0).abs() < 1e-9);
+}
+
+#[test]
+fn backtest_bad_input() {
+    let e = run_err(&["backtest", "--history", "/no/such/history.csv"], 2);
+    assert!(
+        e.contains("--history /no/such/history.csv: no such file"),
+        "{e}"
+    );
+    let (_d, path) = write_temp(
+        "h.csv",
+        "date,difficulty,price_usd,fees_btc_per_block\n2024-04-19,86e12,-64000,0.8\n",
+    );
+    let e = run_err(&["backtest", "--history", &path], 2);
+    assert!(
+        e.contains("h.csv: line 2, column 3 (price_usd): expected a positive number, got -64000"),
+        "{e}"
+    );
+    let e = run_err(
+        &[
+            "backtest",
+            "--history",
+            HALVING_2024,
+            "--from",
+            "2024-04-21",
+            "--to",
+            "2024-04-19",
+        ],
+        2,
+    );
+    assert!(
+        e.contains("--to 2024-04-19 is before --from 2024-04-21"),
+        "{e}"
+    );
+    let e = run_err(
+        &["backtest", "--history", HALVING_2024, "--uptime", "140"],
+        2,
+    );
+    assert!(e.contains("uptime"), "{e}");
+    let e = run_err(&["backtest"], 2);
+    assert!(e.contains("--history"), "{e}");
+}

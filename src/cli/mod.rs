@@ -2,6 +2,7 @@
 //! into model requests and hand the model's rows to the output writers; they do no arithmetic.
 
 pub mod args;
+pub mod backtest;
 pub mod breakeven;
 pub mod halvings;
 pub mod hashprice;
@@ -41,6 +42,9 @@ pub enum Command {
     /// Project a fleet's BTC, revenue, power cost and margin day by day across halvings.
     #[command(allow_negative_numbers = true)]
     Project(project::ProjectArgs),
+    /// Run a fleet over a real daily history (difficulty, price, fees): what it earned.
+    #[command(allow_negative_numbers = true)]
+    Backtest(backtest::BacktestArgs),
     /// Every subsidy era: height, subsidy, issuance, supply, and the (estimated) date.
     #[command(allow_negative_numbers = true)]
     Halvings(halvings::HalvingsArgs),
@@ -75,6 +79,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Project(a) => project::run(&a),
+        Command::Backtest(a) => backtest::run(&a),
         Command::Halvings(a) => halvings::run(&a),
         Command::Hashprice(a) => hashprice::run(&a),
         Command::Network(a) => network::run(&a),

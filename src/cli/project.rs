@@ -254,7 +254,8 @@ fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<St
 }
 
 /// The lines under the table: totals, payback, NPV.
-fn postamble(s: &Summary) -> Vec<String> {
+/// The table's lines under the rows: totals, capex, first negative day.
+pub fn postamble(s: &Summary) -> Vec<String> {
     let mut lines = vec![format!(
         "total    {:.6} BTC mined, revenue {}, power {}, opex {}, margin {}",
         s.btc_mined,

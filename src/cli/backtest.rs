@@ -1,0 +1,172 @@
+//! `minecalc backtest`: a fleet over a real daily history.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::Args;
+
+use minecalc::backtest::{self, HistoryFormat, HistoryOptions};
+use minecalc::machines;
+use minecalc::output::{num, usd, Dest, Format, RowWriter};
+use minecalc::projection::{Aggregator, Period};
+use minecalc::summary::SummaryBuilder;
+use minecalc::Error;
+
+use super::args::{parse_date, FleetArgs, OutputArgs, PeriodArg, ScenarioArgs};
+use super::project::{postamble, tag_prefix};
+
+/// Arguments of `minecalc backtest`.
+#[derive(Debug, Clone, Args)]
+pub struct BacktestArgs {
+    /// Daily history CSV (required): date,difficulty,price_usd,fees_btc_per_block (or fees_btc_per_day)
+    /// [,blocks], or the Coin Metrics btc.csv (time,DiffMean,PriceUSD,FeeTotNtv,BlkCnt,IssTotNtv).
+    #[arg(long, value_name = "FILE", help_heading = "History")]
+    pub history: Option<PathBuf>,
+    /// First day to run (earlier rows are skipped) [default: the file's first].
+    #[arg(long, value_name = "DATE", value_parser = parse_date, help_heading = "History")]
+    pub from: Option<NaiveDate>,
+    /// Last day to run [default: the file's last].
+    #[arg(long, value_name = "DATE", value_parser = parse_date, help_heading = "History")]
+    pub to: Option<NaiveDate>,
+    /// Chain tip height at the start of the first day [default: counted from genesis in a
+    /// Coin Metrics file, else estimated from the date along the halvings' block times].
+    #[arg(long, value_name = "BLOCKS", help_heading = "History")]
+    pub height: Option<u64>,
+    /// Fill missing days (difficulty carried forward, price, fees and blocks interpolated)
+    /// and say so on stderr, instead of stopping at the first gap.
+    #[arg(long, help_heading = "History")]
+    pub fill_gaps: bool,
+    /// Take the fleet from a scenario file (its network and horizon are not used).
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    /// Rows per day, week, month, difficulty epoch or year [default: month for the table, day otherwise].
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub period: Option<PeriodArg>,
+    /// Add a constant leading column NAME with VALUE to every row (repeatable).
+    #[arg(long, value_name = "NAME=VALUE", value_parser = super::project::parse_tag, help_heading = "Output")]
+    pub tag: Vec<(String, String)>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Runs `minecalc backtest`.
+pub fn run(a: &BacktestArgs) -> Result<(), Error> {
+    if let (Some(f), Some(t)) = (a.from, a.to) {
+        if t < f {
+            return Err(Error::input(format!("--to {t} is before --from {f}")));
+        }
+    }
+    let spec = ScenarioArgs {
+        scenario: a.scenario.clone(),
+        fleet: a.fleet.clone(),
+        ..ScenarioArgs::default()
+    }
+    .spec()?;
+    let fleet = spec.fleet(machines::catalog())?;
+    let Some(path) = &a.history else {
+        return Err(Error::input(
+            "backtest needs --history FILE (a daily CSV: date,difficulty,price_usd,fees_btc_per_block)",
+        ));
+    };
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::input(format!("--history {name}: no such file"))
+        } else {
+            Error::runtime(format!("--history {name}: cannot read: {e}"))
+        }
+    })?;
+    let opts = HistoryOptions {
+        from: a.from,
+        to: a.to,
+        fill_gaps: a.fill_gaps,
+    };
+    let history = backtest::parse_history(&name, &text, &opts)?;
+    for (first, last) in &history.filled {
+        let n = (*last - *first).num_days() + 1;
+        crate::warn(&format!(
+            "--fill-gaps: {name} has no rows for {first}{}; filled {n} day{} (difficulty carried forward, the rest interpolated)",
+            if n > 1 { format!(" to {last}") } else { String::new() },
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    let (x0, source) = backtest::start_height(&history, a.height);
+    let format: Format = a.output.format.into();
+    let period: Period = a
+        .period
+        .map(Into::into)
+        .unwrap_or(if format == Format::Table {
+            Period::Month
+        } else {
+            Period::Day
+        });
+    let mut w = RowWriter::new(
+        format,
+        !a.output.no_header,
+        Dest::open(a.output.output.as_deref())?,
+    );
+    let tags = tag_prefix(&a.tag);
+    let mut agg = Aggregator::new(period);
+    let mut summary = SummaryBuilder::new(fleet.capex_usd);
+    let mut halving: Option<String> = None;
+    backtest::for_each_day(&history, x0, source, &fleet, |net, row| {
+        summary.push(net, row);
+        if let Some(r) = agg.push(row, net.epoch) {
+            w.write_prefixed(&tags, &r)?;
+        }
+        if halving.is_none() && net.halving.is_some() {
+            halving = Some(format!("{} ({})", row.events, row.date));
+        }
+        Ok(())
+    })?;
+    if let Some(r) = agg.finish() {
+        w.write_prefixed(&tags, &r)?;
+    }
+    if format == Format::Table {
+        let first = history.days.first().map(|d| d.date);
+        let last = history.days.last().map(|d| d.date);
+        let mut lines = vec![
+            format!(
+                "minecalc backtest: {name} ({}), {} to {} ({} days), rows by {}",
+                match history.format {
+                    HistoryFormat::Simple => "date,difficulty,price_usd,fees",
+                    HistoryFormat::CoinMetrics => "Coin Metrics columns",
+                },
+                first.map_or(String::new(), |d| d.to_string()),
+                last.map_or(String::new(), |d| d.to_string()),
+                num(history.days.len() as f64, 0),
+                format!("{period:?}").to_lowercase()
+            ),
+            format!(
+                "heights  tip {} at the start, {}",
+                num(x0.floor(), 0),
+                source.describe()
+            ),
+            format!(
+                "fleet    {} TH/s at {} J/TH{}",
+                num(fleet.hashrate_ths(), 0),
+                num(fleet.efficiency_j_per_th(), 1),
+                if fleet.capex_usd > 0.0 {
+                    format!(", capex {}", usd(fleet.capex_usd, 0))
+                } else {
+                    String::new()
+                }
+            ),
+        ];
+        if !history.filled.is_empty() {
+            lines.push(format!(
+                "filled   {} gap{} by --fill-gaps",
+                history.filled.len(),
+                if history.filled.len() == 1 { "" } else { "s" }
+            ));
+        }
+        if let Some(h) = &halving {
+            lines.push(format!("events   {h}"));
+        }
+        w.preamble(lines);
+        w.postamble(postamble(&summary.finish()));
+    }
+    w.finish()?.commit()
+}
