@@ -626,34 +626,12 @@ pub fn parse_percent(s: &str) -> Result<f64, String> {
 
 /// Parses a hashrate in TH/s, with an optional unit suffix (GH, TH, PH, EH, ZH, optionally /s).
 pub fn parse_hashrate_ths(s: &str) -> Result<f64, String> {
-    parse_with_unit(s, 1e12)
+    minecalc::scenario::parse_hashrate(s, 1e12)
 }
 
 /// Parses a network hashrate in EH/s, with an optional unit suffix.
 pub fn parse_network_hashrate(s: &str) -> Result<f64, String> {
-    parse_with_unit(s, 1e18)
-}
-
-/// Parses `number[unit]` into units of `default_scale` H/s (a bare number is in those units).
-fn parse_with_unit(s: &str, default_scale: f64) -> Result<f64, String> {
-    let t = s.trim();
-    let lower = t.to_ascii_lowercase();
-    let body = lower.strip_suffix("/s").unwrap_or(&lower);
-    let units = [
-        ("gh", 1e9),
-        ("th", 1e12),
-        ("ph", 1e15),
-        ("eh", 1e18),
-        ("zh", 1e21),
-    ];
-    let (num, scale) = units
-        .iter()
-        .find_map(|(u, k)| body.strip_suffix(u).map(|n| (n.trim(), *k)))
-        .unwrap_or((body, default_scale));
-    let v = parse_number(num).map_err(|_| {
-        "expected a number with an optional unit: TH, PH, EH (e.g. 250PH)".to_string()
-    })?;
-    Ok(v * (scale / default_scale))
+    minecalc::scenario::parse_hashrate(s, 1e18)
 }
 
 /// Parses a start date.

@@ -3,7 +3,8 @@
 use clap::Args;
 use serde_json::Value;
 
-use minecalc::output::{num, prefix_value, tera, usd, Dest, Format, RowWriter};
+use minecalc::output::tables::network_line;
+use minecalc::output::{num, prefix_value, usd, Dest, Format, RowWriter};
 use minecalc::projection::{self, Aggregator, Horizon, Period, Projection, ProjectionRow};
 use minecalc::scenario::Plan;
 use minecalc::summary::Summary;
@@ -151,14 +152,7 @@ fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<St
             num(p.rows.len() as f64, 0),
             format!("{period:?}").to_lowercase()
         ),
-        format!(
-            "network  {source}: height {}, difficulty {}, {} EH/s, {}/BTC, fees {} BTC/block",
-            num(st.height as f64, 0),
-            tera(st.difficulty),
-            num(st.hashrate_eh_s(), 1),
-            usd(st.price_usd, 0),
-            st.fees_btc_per_block
-        ),
+        network_line(source, st),
         format!(
             "paths    hashrate {}/yr{}, price {}/yr{}, fees {}/yr from the start; constant within each day; blocks as expected values",
             pct(g.hashrate_hs.annual_growth),

@@ -299,3 +299,15 @@ impl TableRow for crate::sweep::Breakeven {
         ]
     }
 }
+
+/// The table header's line describing the network a run starts from.
+pub fn network_line(source: &str, st: &crate::network::NetworkState) -> String {
+    format!(
+        "network  {source}: height {}, difficulty {}, {} EH/s, {}/BTC, fees {} BTC/block",
+        num(st.height as f64, 0),
+        tera(st.difficulty),
+        num(st.hashrate_eh_s(), 1),
+        usd(st.price_usd, 0),
+        st.fees_btc_per_block
+    )
+}
