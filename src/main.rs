@@ -46,20 +46,26 @@ fn main() -> ExitCode {
     }
 }
 
-/// Clap's message on one line: its first line plus any `[possible values: …]` or tip.
+/// Clap's message on one line: its first line plus what it lists under it (missing
+/// arguments, possible values, a tip), without the usage block.
 fn one_line(msg: &str) -> String {
-    let mut lines = msg.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines
-        .next()
-        .unwrap_or("bad usage")
-        .trim_start_matches("error: ")
-        .to_string();
-    let extra: Vec<&str> = lines
-        .filter(|l| l.starts_with("[possible values") || l.starts_with("tip:"))
-        .collect();
-    if extra.is_empty() {
-        format!("{first} (see --help)")
+    let mut parts: Vec<&str> = Vec::new();
+    for line in msg.lines().map(str::trim) {
+        if line.is_empty() {
+            continue;
+        }
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        parts.push(line.trim_start_matches("error: "));
+    }
+    if parts.is_empty() {
+        return "bad usage (see --help)".to_string();
+    }
+    let text = parts.join(" ");
+    if text.contains("[possible values") || text.contains("tip:") {
+        text
     } else {
-        format!("{first} {}", extra.join(" "))
+        format!("{text} (see --help)")
     }
 }
