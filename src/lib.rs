@@ -44,6 +44,7 @@ pub mod netview;
 pub mod network;
 pub mod output;
 pub mod pivot;
+pub mod plot;
 pub mod projection;
 pub mod response;
 pub mod scenario;

@@ -604,3 +604,122 @@ fn backtest_bad_input() {
     let e = run_err(&["backtest"], 2);
     assert!(e.contains("--history"), "{e}");
 }
+
+// ---- 4. charts ----
+
+fn svg_ok(path: &std::path::Path) -> String {
+    let svg = std::fs::read_to_string(path).unwrap();
+    assert!(svg.starts_with("<svg"), "{}", &svg[..100.min(svg.len())]);
+    assert!(svg.trim_end().ends_with("</svg>"));
+    for want in ["date (UTC)", "halving", "<text"] {
+        assert!(svg.contains(want), "no {want:?} in the chart");
+    }
+    svg
+}
+
+#[test]
+fn plots_for_project_backtest_and_monte_carlo() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("project.svg");
+    let ps = p.to_string_lossy().into_owned();
+    run_ok(&[
+        "project",
+        "--halving",
+        "2028",
+        "--after",
+        "60",
+        "--network-model",
+        "response",
+        "--plot",
+        &ps,
+        "-f",
+        "csv",
+    ]);
+    let svg = svg_ok(&p);
+    for want in [
+        "USD per PH/s per day",
+        "hashrate, EH/s",
+        "difficulty, T",
+        "installed hashrate (EH/s)",
+        "cumulative margin (USD)",
+        "halving 1,050,000",
+        "response network model",
+    ] {
+        assert!(svg.contains(want), "no {want:?}");
+    }
+    let b = dir.path().join("backtest.svg");
+    let bs = b.to_string_lossy().into_owned();
+    run_ok(&[
+        "backtest",
+        "--history",
+        HALVING_2024,
+        "--plot",
+        &bs,
+        "-f",
+        "csv",
+    ]);
+    let svg = svg_ok(&b);
+    assert!(svg.contains("halving 840,000 2024-04-20"), "halving label");
+    let m = dir.path().join("fan.svg");
+    let ms = m.to_string_lossy().into_owned();
+    run_ok(&[
+        "project",
+        "--halving",
+        "2028",
+        "--after",
+        "60",
+        "--paths",
+        "50",
+        "--price-vol",
+        "60",
+        "--capex",
+        "5000",
+        "--plot",
+        &ms,
+        "-f",
+        "csv",
+    ]);
+    let svg = svg_ok(&m);
+    for want in [
+        "P5 - P95 of the paths",
+        "P25 - P75",
+        "median (P50)",
+        "USD per BTC",
+        "P(loss at the end)",
+        "capex 5000 USD",
+    ] {
+        assert!(svg.contains(want), "no {want:?}");
+    }
+}
+
+#[test]
+fn plot_bad_input() {
+    let e = run_err(&["project", "--days", "5", "--plot", "chart.png"], 2);
+    assert!(e.contains("--plot chart.png: charts are SVG"), "{e}");
+    let e = run_err(
+        &["backtest", "--history", HALVING_2024, "--plot", "chart.pdf"],
+        2,
+    );
+    assert!(e.contains("--plot chart.pdf: charts are SVG"), "{e}");
+    let e = run_err(
+        &[
+            "project",
+            "--days",
+            "30",
+            "--paths",
+            "5",
+            "--price-vol",
+            "50",
+            "--summary-only",
+            "--plot",
+            "/tmp/never.svg",
+        ],
+        2,
+    );
+    assert!(e.contains("leave out --summary-only"), "{e}");
+    let e = run_err(
+        &["project", "--days", "5", "--plot", "/no/such/dir/chart.svg"],
+        1,
+    );
+    assert!(e.contains("--plot /no/such/dir/chart.svg"), "{e}");
+}

@@ -8,12 +8,14 @@ use clap::Args;
 use minecalc::backtest::{self, HistoryFormat, HistoryOptions};
 use minecalc::machines;
 use minecalc::output::{num, usd, Dest, Format, RowWriter};
+use minecalc::plot;
 use minecalc::projection::{Aggregator, Period};
 use minecalc::summary::SummaryBuilder;
 use minecalc::Error;
 
 use super::args::{parse_date, FleetArgs, OutputArgs, PeriodArg, ScenarioArgs};
 use super::project::{postamble, tag_prefix};
+use super::risk::{fleet_title, plot_path, write_svg};
 
 /// Arguments of `minecalc backtest`.
 #[derive(Debug, Clone, Args)]
@@ -49,10 +51,17 @@ pub struct BacktestArgs {
     pub tag: Vec<(String, String)>,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Draw a chart to FILE.svg: hashprice against the fleet's hashcost, the network's
+    /// hashrate and difficulty, and the cumulative margin, with the halving marked.
+    #[arg(long, value_name = "FILE.svg", help_heading = "Charts")]
+    pub plot: Option<PathBuf>,
 }
 
 /// Runs `minecalc backtest`.
 pub fn run(a: &BacktestArgs) -> Result<(), Error> {
+    if let Some(p) = &a.plot {
+        plot_path(p)?;
+    }
     if let (Some(f), Some(t)) = (a.from, a.to) {
         if t < f {
             return Err(Error::input(format!("--to {t} is before --from {f}")));
@@ -111,10 +120,14 @@ pub fn run(a: &BacktestArgs) -> Result<(), Error> {
     let mut agg = Aggregator::new(period);
     let mut summary = SummaryBuilder::new(fleet.capex_usd);
     let mut halving: Option<String> = None;
+    let mut daily = Vec::new();
     backtest::for_each_day(&history, x0, source, &fleet, |net, row| {
         summary.push(net, row);
         if let Some(r) = agg.push(row, net.epoch) {
             w.write_prefixed(&tags, &r)?;
+        }
+        if a.plot.is_some() {
+            daily.push(row.clone());
         }
         if halving.is_none() && net.halving.is_some() {
             halving = Some(format!("{} ({})", row.events, row.date));
@@ -123,6 +136,15 @@ pub fn run(a: &BacktestArgs) -> Result<(), Error> {
     })?;
     if let Some(r) = agg.finish() {
         w.write_prefixed(&tags, &r)?;
+    }
+    if let (Some(path), Some(first), Some(last)) = (&a.plot, daily.first(), daily.last()) {
+        let title = format!(
+            "minecalc backtest: {} - {name}, {} to {}",
+            fleet_title(&fleet),
+            first.date,
+            last.date
+        );
+        write_svg(path, &plot::projection_svg(&title, &daily, &fleet)?)?;
     }
     if format == Format::Table {
         let first = history.days.first().map(|d| d.date);

@@ -66,6 +66,7 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
         return a.risk.run_monte_carlo(a, &runner, s, &setup.source);
     }
     let p = runner.project(s)?;
+    a.risk.plot_projection(s, &p)?;
     let mut groups: Vec<Vec<ProjectionRow>> = vec![Vec::new(); s.fleet.groups.len()];
     if a.by_machine {
         runner.for_each_day_by_group(s, |_, _, g| {

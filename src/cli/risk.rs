@@ -1,14 +1,15 @@
 //! Flags for network dynamics and risk on `project`: the response model (`--network-model`),
 //! and the dispatch from `project` to the model that runs.
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
 use minecalc::engine::NetDay;
 use minecalc::montecarlo::{self, McSummary, MonteCarlo};
 use minecalc::output::{num, tera, usd, Dest, Format, RowWriter};
+use minecalc::plot;
 use minecalc::projection::{self, Period, Projection, ProjectionRow, Scenario};
 use minecalc::response::{self, CohortTable, ResponseModel, ResponseParams};
 use minecalc::summary::{self, Summary};
@@ -24,6 +25,56 @@ pub struct RiskArgs {
     pub response: ResponseArgs,
     #[command(flatten)]
     pub monte_carlo: MonteCarloArgs,
+    /// Draw a chart to FILE.svg: hashprice against the fleet's hashcost, the network's
+    /// hashrate and difficulty, and the cumulative margin, with the halving marked (with
+    /// --paths: a fan chart of the percentile bands).
+    #[arg(long, value_name = "FILE.svg", help_heading = "Charts")]
+    pub plot: Option<PathBuf>,
+}
+
+/// Checks a `--plot` file name.
+pub fn plot_path(p: &Path) -> Result<(), Error> {
+    match p.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("svg") => Ok(()),
+        _ => Err(Error::input(format!(
+            "--plot {}: charts are SVG; give a FILE.svg name (rsvg-convert or ImageMagick turn it into PNG)",
+            p.display()
+        ))),
+    }
+}
+
+/// Writes an SVG document to `path` atomically.
+pub fn write_svg(path: &Path, svg: &str) -> Result<(), Error> {
+    let mut d = Dest::open(Some(path)).map_err(|e| match e {
+        Error::Runtime(m) => Error::runtime(m.replacen("-o ", "--plot ", 1)),
+        other => other,
+    })?;
+    d.write_all(svg.as_bytes())
+        .map_err(|e| Error::runtime(format!("--plot {}: {e}", path.display())))?;
+    d.commit().map_err(|e| match e {
+        Error::Runtime(m) => Error::runtime(m.replacen("-o ", "--plot ", 1)),
+        other => other,
+    })
+}
+
+/// A chart title's description of the fleet.
+pub fn fleet_title(fleet: &minecalc::fleet::Fleet) -> String {
+    let g = &fleet.groups;
+    if g.len() == 1 {
+        format!(
+            "{} TH/s at {} J/TH, ${}/kWh",
+            num(fleet.hashrate_ths(), 0),
+            num(fleet.efficiency_j_per_th(), 1),
+            g[0].power_cost_usd_per_kwh
+        )
+    } else {
+        format!(
+            "{} groups, {} TH/s at {} J/TH",
+            g.len(),
+            num(fleet.hashrate_ths(), 0),
+            num(fleet.efficiency_j_per_th(), 1)
+        )
+    }
 }
 
 /// Monte Carlo flags.
@@ -231,9 +282,39 @@ impl RiskArgs {
         self.monte_carlo.paths.is_some()
     }
 
+    /// Draws the projection's chart when `--plot` asks for one.
+    pub fn plot_projection(&self, s: &Scenario, p: &Projection) -> Result<(), Error> {
+        let Some(path) = &self.plot else {
+            return Ok(());
+        };
+        let (first, last) = match (p.rows.first(), p.rows.last()) {
+            (Some(a), Some(b)) => (a.date, b.date),
+            _ => return Ok(()),
+        };
+        let title = format!(
+            "minecalc project: {} - {first} to {last}{}",
+            fleet_title(&s.fleet),
+            if self.response.network_model == NetworkModelArg::Response {
+                " - response network model"
+            } else {
+                ""
+            }
+        );
+        write_svg(path, &plot::projection_svg(&title, &p.rows, &s.fleet)?)
+    }
+
     /// Errors for Monte Carlo flags given without `--paths`, or `--paths` without a volatility.
     pub fn check(&self) -> Result<(), Error> {
         let m = &self.monte_carlo;
+        if let Some(p) = &self.plot {
+            plot_path(p)?;
+            if m.summary_only {
+                return Err(Error::input(format!(
+                    "--plot {}: a fan chart needs the bands; leave out --summary-only",
+                    p.display()
+                )));
+            }
+        }
         if m.paths.is_none() {
             let given = [
                 ("--price-vol", m.price_vol.is_some()),
@@ -296,6 +377,18 @@ impl RiskArgs {
             b.finish_and_clear();
         }
         let r = result?;
+        if let Some(path) = &self.plot {
+            let title = format!(
+                "minecalc project: {} paths, price volatility {}/yr - {}",
+                num(mc.paths as f64, 0),
+                pct(mc.price_vol),
+                fleet_title(&s.fleet)
+            );
+            write_svg(
+                path,
+                &plot::fan_svg(&title, &r.bands, &r.central, &r.summary)?,
+            )?;
+        }
         let format: Format = a.output.format.into();
         let mut w = RowWriter::new(
             format,
