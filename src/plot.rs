@@ -596,7 +596,17 @@ mod tests {
 
     #[test]
     fn ranges_and_labels() {
-        assert_eq!(range([1.0, 3.0].into_iter(), true), -0.1..3.1);
+        // [0, 3] padded by 5% of its width.
+        let r = range([1.0, 3.0].into_iter(), true);
+        assert!(
+            (r.start + 0.15).abs() < 1e-12 && (r.end - 3.15).abs() < 1e-12,
+            "{r:?}"
+        );
+        let r = range([1.0, 3.0].into_iter(), false);
+        assert!(
+            (r.start - 0.9).abs() < 1e-12 && (r.end - 3.1).abs() < 1e-12,
+            "{r:?}"
+        );
         let r = range([5.0, 5.0].into_iter(), false);
         assert!(r.start < 5.0 && r.end > 5.0);
         assert_eq!(range([f64::NAN].into_iter(), false), 0.0..1.0);
