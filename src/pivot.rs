@@ -68,6 +68,23 @@ pub const DEFAULT_DISCOUNT_RATE_PCT: f64 = 10.0;
 /// phases, so about half the site keeps mining (an assumption).
 pub const DEFAULT_PARTIAL_MINING_PCT: f64 = 50.0;
 
+/// The parameters of the site and the lease case, by flag name: what `pivot --vary` can vary
+/// besides the scenario's ([`crate::scenario::PARAMETERS`]; `discount-rate` is one of those).
+/// Values are in the flags' units (percent for `lease-escalator`, `noi-margin` and
+/// `mine-during-conversion-pct`).
+pub const PARAMETERS: &[&str] = &[
+    "lease-usd-per-kw-month",
+    "lease-years",
+    "lease-escalator",
+    "noi-margin",
+    "conversion-capex-usd-per-mw",
+    "conversion-months",
+    "site-mw",
+    "it-mw",
+    "pue",
+    "mine-during-conversion-pct",
+];
+
 /// The site and the lease case. Percent inputs are fractions here (0.85 = 85%).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PivotInputs {
@@ -354,9 +371,60 @@ pub struct Pivot {
     pub mining_margin_around_halving_usd_per_day: Option<(f64, f64)>,
 }
 
+/// The whole horizon's answer of one run: a row of the decision map (`pivot --vary`). One
+/// flat row type for CSV, JSON and NDJSON; the varied values lead it as columns of their own.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PivotSummary {
+    /// NPV of mining over the horizon, USD.
+    pub npv_mining_usd: f64,
+    /// NPV of converting over the horizon, USD.
+    pub npv_convert_usd: f64,
+    /// npv_mining_usd - npv_convert_usd: positive when mining is ahead, USD.
+    pub npv_difference_usd: f64,
+    /// First-year lease rate at which the NPVs are equal, USD per kW-month.
+    pub breakeven_lease_usd_per_kw_month: Option<f64>,
+    /// Annual BTC price growth at which the NPVs are equal, % a year (empty when there is none
+    /// between -90 and 500).
+    pub breakeven_price_growth_pct: Option<f64>,
+    /// `found`, `mining_ahead` or `converting_ahead` (as in the yearly rows).
+    pub breakeven_price_growth_status: String,
+    /// `mine` when npv_difference_usd is above 0, else `convert`.
+    pub decision: String,
+}
+
+impl From<&Pivot> for PivotSummary {
+    fn from(p: &Pivot) -> PivotSummary {
+        PivotSummary {
+            npv_mining_usd: p.npv_mining_usd,
+            npv_convert_usd: p.npv_convert_usd,
+            npv_difference_usd: p.npv_difference_usd,
+            breakeven_lease_usd_per_kw_month: p.breakeven_lease_usd_per_kw_month,
+            breakeven_price_growth_pct: p.breakeven_price_growth.pct(),
+            breakeven_price_growth_status: p.breakeven_price_growth.status().to_string(),
+            decision: if p.npv_difference_usd > 0.0 {
+                "mine"
+            } else {
+                "convert"
+            }
+            .to_string(),
+        }
+    }
+}
+
 /// Runs both paths. The scenario gives the network, its paths and the fleet; its horizon is
 /// replaced by the conversion plus the lease term.
 pub fn pivot(scenario: &Scenario, inputs: &PivotInputs) -> Result<Pivot, Error> {
+    run(scenario, inputs, true)
+}
+
+/// The whole horizon's figures of [`pivot`], without solving each yearly row's breakeven
+/// growth (the whole horizon's is solved): the same NPVs and breakevens, faster.
+pub fn summary(scenario: &Scenario, inputs: &PivotInputs) -> Result<PivotSummary, Error> {
+    Ok(PivotSummary::from(&run(scenario, inputs, false)?))
+}
+
+/// [`pivot`]; `row_growth` false leaves the yearly rows' breakeven growth unsolved.
+fn run(scenario: &Scenario, inputs: &PivotInputs, row_growth: bool) -> Result<Pivot, Error> {
     inputs.validate()?;
     let fleet = &scenario.fleet;
     let draw = fleet_mw(fleet);
@@ -386,7 +454,7 @@ pub fn pivot(scenario: &Scenario, inputs: &PivotInputs) -> Result<Pivot, Error> 
         Ok(())
     })?;
     let flows = Flows::new(inputs, days.len());
-    Ok(assemble(&s, inputs, &flows, &mut days))
+    Ok(assemble(&s, inputs, &flows, &mut days, row_growth))
 }
 
 /// The day-by-day parts of both paths that do not depend on the BTC price.
@@ -446,7 +514,13 @@ impl Flows {
     }
 }
 
-fn assemble(s: &Scenario, p: &PivotInputs, f: &Flows, days: &mut [NetDay]) -> Pivot {
+fn assemble(
+    s: &Scenario,
+    p: &PivotInputs,
+    f: &Flows,
+    days: &mut [NetDay],
+    row_growth: bool,
+) -> Pivot {
     let n = days.len();
     let fleet = &s.fleet;
     let rate = p.lease_usd_per_kw_month;
@@ -541,12 +615,16 @@ fn assemble(s: &Scenario, p: &PivotInputs, f: &Flows, days: &mut [NetDay]) -> Pi
     }
     // The breakeven growth through each row's end, by bisection over the repriced days.
     let mut solver = GrowthSolver::new(fleet, p, f, days);
+    let total = solver.solve(n);
     for (r, &end) in rows.iter_mut().zip(&row_ends) {
-        let b = solver.solve(end);
+        let b = match (end == n, row_growth) {
+            (true, _) => total,
+            (false, true) => solver.solve(end),
+            (false, false) => continue,
+        };
         r.breakeven_price_growth_pct = b.pct();
         r.breakeven_price_growth_status = b.status().to_string();
     }
-    let total = solver.solve(n);
     let last = rows.last().cloned().unwrap_or_default();
     let window = crate::summary::HALVING_WINDOW_DAYS;
     let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
@@ -687,15 +765,10 @@ impl TableRow for PivotRow {
             self.breakeven_lease_usd_per_kw_month
                 .map(|v| usd(v, 1))
                 .unwrap_or_else(|| "-".into()),
-            match (
+            growth_cell(
                 self.breakeven_price_growth_pct,
-                self.breakeven_price_growth_status.as_str(),
-            ) {
-                (Some(v), _) => format!("{v:+.1}%/yr"),
-                (None, "mining_ahead") => format!("< {}%", GROWTH_SEARCH_PCT.0),
-                (None, "converting_ahead") => format!("> +{}%", GROWTH_SEARCH_PCT.1),
-                _ => "-".into(),
-            },
+                &self.breakeven_price_growth_status,
+            ),
             // "halving 1050000 2028-04-11T…" reads as "halving 2028-04-11" here.
             self.events
                 .split("; ")
@@ -704,6 +777,46 @@ impl TableRow for PivotRow {
                 .collect::<Vec<_>>()
                 .join("; "),
         ]
+    }
+}
+
+impl TableRow for PivotSummary {
+    fn table_headers() -> Vec<&'static str> {
+        // The decision first: the table's first row column is its (left-aligned) label.
+        vec![
+            "decision",
+            "NPV mining",
+            "NPV convert",
+            "NPV diff",
+            "b/e lease $/kW-mo",
+            "b/e growth",
+        ]
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        vec![
+            self.decision.clone(),
+            musd(self.npv_mining_usd),
+            musd(self.npv_convert_usd),
+            musd(self.npv_difference_usd),
+            self.breakeven_lease_usd_per_kw_month
+                .map(|v| usd(v, 2))
+                .unwrap_or_else(|| "-".into()),
+            growth_cell(
+                self.breakeven_price_growth_pct,
+                &self.breakeven_price_growth_status,
+            ),
+        ]
+    }
+}
+
+/// The breakeven growth for the table: `+17.4%/yr`, or which side wins outside the range.
+fn growth_cell(pct: Option<f64>, status: &str) -> String {
+    match (pct, status) {
+        (Some(v), _) => format!("{v:+.1}%/yr"),
+        (None, "mining_ahead") => format!("< {}%", GROWTH_SEARCH_PCT.0),
+        (None, "converting_ahead") => format!("> +{}%", GROWTH_SEARCH_PCT.1),
+        _ => "-".into(),
     }
 }
 

@@ -32,17 +32,22 @@ impl Axis {
 
 /// Parses `NAME=SPEC`: a list `0,25,50` or a range `START:STOP:STEP` (inclusive of STOP within
 /// a millionth of a step; values from an integer index, never by repeated addition). Percent
-/// signs are allowed.
+/// signs are allowed. NAME is one of the scenario's [`PARAMETERS`].
 pub fn parse_axis(text: &str) -> Result<Axis, Error> {
+    parse_axis_with(text, PARAMETERS)
+}
+
+/// [`parse_axis`] with NAME one of `known` (a command's own parameters).
+pub fn parse_axis_with(text: &str, known: &[&str]) -> Result<Axis, Error> {
     let bad = |why: &str| Error::input(format!("--vary {text}: {why}"));
     let (name, spec) = text
         .split_once('=')
         .ok_or_else(|| bad("expected NAME=VALUES, e.g. power-cost=0.03:0.08:0.01"))?;
     let name = name.trim().trim_start_matches("--").to_string();
-    if !PARAMETERS.contains(&name.as_str()) {
+    if !known.contains(&name.as_str()) {
         return Err(bad(&format!(
             "unknown parameter; parameters: {}",
-            PARAMETERS.join(", ")
+            known.join(", ")
         )));
     }
     let num = |s: &str| -> Result<f64, Error> {
@@ -145,9 +150,27 @@ impl Base<'_> {
 
 /// Runs every combination in parallel and hands each summary to `emit` in combination order,
 /// holding at most one chunk of summaries at a time. `progress` is told how many are done.
-pub fn run<E, P>(base: &Base, axes: &[Axis], mut emit: E, mut progress: P) -> Result<(), Error>
+pub fn run<E, P>(base: &Base, axes: &[Axis], emit: E, progress: P) -> Result<(), Error>
 where
     E: FnMut(&[f64], &Summary) -> Result<(), Error>,
+    P: FnMut(usize),
+{
+    run_with(axes, |v| base.summarize(axes, v), emit, progress)
+}
+
+/// [`run`] with any evaluation of a combination's values (`eval` gets them in axis order):
+/// parallel, handed to `emit` in combination order, at most one chunk held at a time. An
+/// error names the combination.
+pub fn run_with<T, F, E, P>(
+    axes: &[Axis],
+    eval: F,
+    mut emit: E,
+    mut progress: P,
+) -> Result<(), Error>
+where
+    T: Send,
+    F: Fn(&[f64]) -> Result<T, Error> + Sync,
+    E: FnMut(&[f64], &T) -> Result<(), Error>,
     P: FnMut(usize),
 {
     let n = count(axes)?;
@@ -155,11 +178,11 @@ where
     let mut done = 0;
     while done < n {
         let end = (done + chunk).min(n);
-        let results: Vec<(Vec<f64>, Result<Summary, Error>)> = (done..end)
+        let results: Vec<(Vec<f64>, Result<T, Error>)> = (done..end)
             .into_par_iter()
             .map(|i| {
                 let v = combination(axes, i);
-                let r = base.summarize(axes, &v);
+                let r = eval(&v);
                 (v, r)
             })
             .collect();

@@ -1,10 +1,13 @@
 //! `minecalc pivot`: keep mining or convert the site to AI/HPC; `--deals` lists the deals.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
+use serde_json::Value;
 
-use minecalc::output::{num, tera, usd, write_all, Format};
+use minecalc::output::{num, tera, usd, write_all, Dest, Format, RowWriter};
 use minecalc::pivot::{
     self, deals, GrowthBreakeven, Pivot, PivotInputs, DEFAULT_CONVERSION_CAPEX_USD_PER_MW,
     DEFAULT_CONVERSION_MONTHS, DEFAULT_DISCOUNT_RATE_PCT, DEFAULT_LEASE_YEARS,
@@ -12,10 +15,13 @@ use minecalc::pivot::{
     GROWTH_SEARCH_PCT,
 };
 use minecalc::projection::Scenario;
-use minecalc::scenario::Plan;
+use minecalc::scenario::{self, Plan, Spec};
+use minecalc::sweep::{self, parse_axis_with, Axis};
 use minecalc::Error;
 
-use super::args::{parse_number, parse_percent, FleetArgs, NetworkArgs, OutputArgs, ScenarioArgs};
+use super::args::{
+    parse_number, parse_percent, FleetArgs, NetworkArgs, OutputArgs, PlanSetup, ScenarioArgs,
+};
 
 /// Arguments of `minecalc pivot`.
 #[derive(Debug, Clone, Args)]
@@ -23,6 +29,14 @@ pub struct PivotArgs {
     /// List the public miner-to-AI/HPC deals (data/hpc_deals.csv) and the default lease rate.
     #[arg(long)]
     pub deals: bool,
+    /// The decision map: vary a parameter over NAME=0,25,50 (a list) or NAME=START:STOP:STEP
+    /// (a range); repeatable (every combination runs, one summary row each: NPVs, breakevens
+    /// and `decision`). NAME is a site or lease flag (lease-usd-per-kw-month, lease-years,
+    /// lease-escalator, noi-margin, conversion-capex-usd-per-mw, conversion-months, site-mw,
+    /// it-mw, pue, mine-during-conversion-pct) or a scenario one as in `sweep` (price-growth,
+    /// hashrate-growth, power-cost, efficiency, discount-rate, …), in the flag's units.
+    #[arg(long, value_name = "NAME=SPEC", value_parser = parse_vary, conflicts_with = "deals")]
+    pub vary: Vec<Axis>,
     #[command(flatten)]
     pub site: SiteArgs,
     #[command(flatten)]
@@ -129,9 +143,38 @@ pub fn run(a: &PivotArgs) -> Result<(), Error> {
         ..ScenarioArgs::default()
     }
     .plan()?;
+    if !a.vary.is_empty() {
+        return map(a, &setup, median);
+    }
     let mut scenario: Scenario = setup.plan.scenario.clone();
-    let fleet_given = setup.spec.fleet.hashrate.is_some() || !setup.spec.fleet.groups.is_empty();
-    let site_mw = match (a.site.site_mw, fleet_given) {
+    let Resolved { inputs, notes } =
+        resolve(&a.site, &a.lease, &setup.spec, &mut scenario, median)?;
+    let p = pivot::pivot(&scenario, &inputs)?;
+    let pre = if format == Format::Table {
+        preamble(&setup.plan, &setup.source, &scenario, &inputs, &p, &notes)
+    } else {
+        Vec::new()
+    };
+    write_all(format, header, out, pre, Vec::new(), &p.rows)
+}
+
+/// One run's inputs, and what its header must say about them.
+struct Resolved {
+    inputs: PivotInputs,
+    notes: Notes,
+}
+
+/// The site and lease flags, with their defaults, as the model's inputs. Without a fleet
+/// (--hashrate, --machine) the scenario's fleet is scaled to fill the site.
+fn resolve(
+    site: &SiteArgs,
+    lease: &LeaseArgs,
+    spec: &Spec,
+    scenario: &mut Scenario,
+    median: Option<(f64, usize)>,
+) -> Result<Resolved, Error> {
+    let fleet_given = spec.fleet.hashrate.is_some() || !spec.fleet.groups.is_empty();
+    let site_mw = match (site.site_mw, fleet_given) {
         (Some(mw), _) => mw,
         (None, true) => pivot::fleet_mw(&scenario.fleet),
         (None, false) => DEFAULT_SITE_MW,
@@ -139,11 +182,11 @@ pub fn run(a: &PivotArgs) -> Result<(), Error> {
     if !fleet_given {
         pivot::fill_site(&mut scenario.fleet, site_mw)?;
     }
-    let it_mw = match a.site.it_mw {
+    let it_mw = match site.it_mw {
         Some(mw) => mw,
-        None => pivot::it_mw_from_pue(site_mw, a.site.pue.unwrap_or(DEFAULT_PUE))?,
+        None => pivot::it_mw_from_pue(site_mw, site.pue.unwrap_or(DEFAULT_PUE))?,
     };
-    let (lease_rate, lease_default) = match (a.lease.lease_usd_per_kw_month, median) {
+    let (lease_rate, lease_default) = match (lease.lease_usd_per_kw_month, median) {
         (Some(r), _) => (r, None),
         (None, Some((m, n))) => (m, Some(n)),
         (None, None) => {
@@ -152,17 +195,14 @@ pub fn run(a: &PivotArgs) -> Result<(), Error> {
             ))
         }
     };
-    let discount_given = setup.spec.fleet.discount_rate.is_some();
+    let discount_given = spec.fleet.discount_rate.is_some();
     let discount_rate = if discount_given {
         scenario.fleet.discount_rate
     } else {
         DEFAULT_DISCOUNT_RATE_PCT / 100.0
     };
-    let mode = a
-        .lease
-        .mine_during_conversion
-        .unwrap_or(MineDuring::Partial);
-    let share = match (mode, a.lease.mine_during_conversion_pct) {
+    let mode = lease.mine_during_conversion.unwrap_or(MineDuring::Partial);
+    let share = match (mode, lease.mine_during_conversion_pct) {
         (MineDuring::Partial, pct) => pct.unwrap_or(DEFAULT_PARTIAL_MINING_PCT) / 100.0,
         (MineDuring::Full, None) => 1.0,
         (MineDuring::None, None) => 0.0,
@@ -177,40 +217,246 @@ pub fn run(a: &PivotArgs) -> Result<(), Error> {
         site_mw,
         it_mw,
         lease_usd_per_kw_month: lease_rate,
-        lease_years: a.lease.lease_years.unwrap_or(DEFAULT_LEASE_YEARS),
-        lease_escalator: a.lease.lease_escalator.unwrap_or(0.0) / 100.0,
-        noi_margin: a.lease.noi_margin.unwrap_or(DEFAULT_NOI_MARGIN_PCT) / 100.0,
-        conversion_capex_usd_per_mw: a
-            .lease
+        lease_years: lease.lease_years.unwrap_or(DEFAULT_LEASE_YEARS),
+        lease_escalator: lease.lease_escalator.unwrap_or(0.0) / 100.0,
+        noi_margin: lease.noi_margin.unwrap_or(DEFAULT_NOI_MARGIN_PCT) / 100.0,
+        conversion_capex_usd_per_mw: lease
             .conversion_capex_usd_per_mw
             .unwrap_or(DEFAULT_CONVERSION_CAPEX_USD_PER_MW),
-        conversion_months: a
-            .lease
-            .conversion_months
-            .unwrap_or(DEFAULT_CONVERSION_MONTHS),
+        conversion_months: lease.conversion_months.unwrap_or(DEFAULT_CONVERSION_MONTHS),
         mining_share_during_conversion: share,
         discount_rate,
     };
-    let p = pivot::pivot(&scenario, &inputs)?;
-    let pre = if format == Format::Table {
-        let notes = Notes {
-            fleet_filled: !fleet_given,
-            site_default: a.site.site_mw.is_none() && !fleet_given,
-            pue: a
-                .site
-                .it_mw
-                .is_none()
-                .then(|| a.site.pue.unwrap_or(DEFAULT_PUE)),
-            pue_default: a.site.it_mw.is_none() && a.site.pue.is_none(),
-            lease_default,
-            discount_default: !discount_given,
-            mode,
-        };
-        preamble(&setup.plan, &setup.source, &scenario, &inputs, &p, &notes)
-    } else {
-        Vec::new()
+    let notes = Notes {
+        fleet_filled: !fleet_given,
+        site_default: site.site_mw.is_none() && !fleet_given,
+        pue: site
+            .it_mw
+            .is_none()
+            .then(|| site.pue.unwrap_or(DEFAULT_PUE)),
+        pue_default: site.it_mw.is_none() && site.pue.is_none(),
+        lease_default,
+        discount_default: !discount_given,
+        mode,
     };
-    write_all(format, header, out, pre, Vec::new(), &p.rows)
+    Ok(Resolved { inputs, notes })
+}
+
+/// Scenario parameters the map cannot vary: pivot sets its own horizon.
+const HORIZON_PARAMETERS: &[&str] = &["days", "after"];
+
+/// The names `pivot --vary` knows: the site and lease flags, then the scenario's.
+fn known_parameters() -> Vec<&'static str> {
+    pivot::PARAMETERS
+        .iter()
+        .chain(scenario::PARAMETERS)
+        .copied()
+        .filter(|n| !HORIZON_PARAMETERS.contains(n))
+        .collect()
+}
+
+fn parse_vary(s: &str) -> Result<Axis, String> {
+    let name = s
+        .split('=')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches("--");
+    if HORIZON_PARAMETERS.contains(&name) {
+        return Err(format!(
+            "pivot's horizon is the conversion plus the lease term; vary conversion-months or lease-years instead of {name}"
+        ));
+    }
+    parse_axis_with(s, &known_parameters()).map_err(|e| {
+        let m = e.to_string();
+        m.split_once(": ")
+            .map_or(m.clone(), |(_, rest)| rest.to_string())
+    })
+}
+
+/// Sets a site or lease flag by name, as if it had been given; false for any other name.
+fn set_lease_flag(site: &mut SiteArgs, lease: &mut LeaseArgs, name: &str, v: f64) -> bool {
+    let slot = match name {
+        "site-mw" => &mut site.site_mw,
+        "it-mw" => &mut site.it_mw,
+        "pue" => &mut site.pue,
+        "lease-usd-per-kw-month" => &mut lease.lease_usd_per_kw_month,
+        "lease-years" => &mut lease.lease_years,
+        "lease-escalator" => &mut lease.lease_escalator,
+        "noi-margin" => &mut lease.noi_margin,
+        "conversion-capex-usd-per-mw" => &mut lease.conversion_capex_usd_per_mw,
+        "conversion-months" => &mut lease.conversion_months,
+        "mine-during-conversion-pct" => &mut lease.mine_during_conversion_pct,
+        _ => return false,
+    };
+    *slot = Some(v);
+    true
+}
+
+/// The map's base case: the flags, the planned scenario, the default lease and today (read
+/// once, for a `--start today`).
+struct MapBase<'a> {
+    a: &'a PivotArgs,
+    setup: &'a PlanSetup,
+    median: Option<(f64, usize)>,
+    today: Option<NaiveDate>,
+}
+
+/// The inputs of one combination of the map: the flags with `values` set on the axes.
+fn combination_inputs(
+    b: &MapBase,
+    axes: &[Axis],
+    values: &[f64],
+) -> Result<(Scenario, Resolved), Error> {
+    let (a, setup) = (b.a, b.setup);
+    let (mut site, mut lease) = (a.site.clone(), a.lease.clone());
+    let mut spec: Option<Spec> = None;
+    for (axis, v) in axes.iter().zip(values) {
+        if !set_lease_flag(&mut site, &mut lease, &axis.name, *v) {
+            spec.get_or_insert_with(|| setup.spec.clone())
+                .set(&axis.name, *v)?;
+        }
+    }
+    let (spec, mut scenario) = match &spec {
+        // A scenario parameter varies: plan the scenario again, as `sweep` does.
+        Some(s) => (s, s.plan(&setup.base, &setup.series, b.today)?.scenario),
+        None => (&setup.spec, setup.plan.scenario.clone()),
+    };
+    let r = resolve(&site, &lease, spec, &mut scenario, b.median)?;
+    Ok((scenario, r))
+}
+
+/// `pivot --vary`: one summary row per combination, in parallel, streamed in order.
+fn map(a: &PivotArgs, setup: &PlanSetup, median: Option<(f64, usize)>) -> Result<(), Error> {
+    let names: Vec<&str> = a.vary.iter().map(|x| x.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Error::input(format!("--vary {} is given twice", w[0])));
+    }
+    for (varied, other, other_given) in [
+        ("pue", "it-mw", a.site.it_mw.is_some()),
+        ("it-mw", "pue", a.site.pue.is_some()),
+    ] {
+        if names.contains(&varied) && (other_given || names.contains(&other)) {
+            let with = if other_given {
+                format!("--{other}")
+            } else {
+                format!("--vary {other}")
+            };
+            return Err(Error::input(format!(
+                "--vary {varied} cannot be used with {with}: the IT load is --it-mw, or --site-mw / --pue"
+            )));
+        }
+    }
+    let total = sweep::count(&a.vary)?;
+    let base = MapBase {
+        a,
+        setup,
+        median,
+        today: Some(chrono::Utc::now().date_naive()),
+    };
+    // Each value alone on the base case, before any row is written: a value the model
+    // rejects (a 60-year lease, a PUE below 1) stops the run with nothing on stdout.
+    for axis in &a.vary {
+        for v in &axis.values {
+            let one = std::slice::from_ref(axis);
+            combination_inputs(&base, one, &[*v])
+                .and_then(|(_, r)| r.inputs.validate())
+                .map_err(|e| Error::input(format!("--vary {}={v}: {e}", axis.name)))?;
+        }
+    }
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let b = indicatif::ProgressBar::new(total as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} combinations, {eta} left",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let format: Format = a.output.format.into();
+    let mut w = RowWriter::new(
+        format,
+        !a.output.no_header,
+        Dest::open(a.output.output.as_deref())?,
+    );
+    if format == Format::Table {
+        w.preamble(map_preamble(a, setup, median, total));
+    }
+    let result = sweep::run_with(
+        &a.vary,
+        |values| {
+            let (scenario, r) = combination_inputs(&base, &a.vary, values)?;
+            pivot::summary(&scenario, &r.inputs)
+        },
+        |values, row| {
+            let prefix: Vec<(String, Value)> = a
+                .vary
+                .iter()
+                .zip(values)
+                .map(|(axis, v)| {
+                    let n = serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number);
+                    (axis.column(), n)
+                })
+                .collect();
+            w.write_prefixed(&prefix, row)
+        },
+        |done| {
+            if let Some(b) = &bar {
+                b.set_position(done as u64);
+            }
+        },
+    );
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    result?;
+    w.finish()?.commit()
+}
+
+/// The map's header: what a row is, the base case the axes replace, how `decision` reads.
+fn map_preamble(
+    a: &PivotArgs,
+    setup: &PlanSetup,
+    median: Option<(f64, usize)>,
+    total: usize,
+) -> Vec<String> {
+    let varied: Vec<&str> = a.vary.iter().map(|x| x.name.as_str()).collect();
+    let mut lines = vec![format!(
+        "minecalc pivot --vary: {total} combinations of {}, network from {}; each row is a whole `pivot` run (the conversion plus the lease term) with those values",
+        varied.join(" x "),
+        setup.source
+    )];
+    let mut scenario = setup.plan.scenario.clone();
+    if let Ok(Resolved { inputs: i, notes }) =
+        resolve(&a.site, &a.lease, &setup.spec, &mut scenario, median)
+    {
+        let g = &setup.plan.network.drivers;
+        lines.push(format!(
+            "base     site {} MW, {} MW of IT; lease {}/kW-month{} for {} years, escalator {}/yr, NOI {}%; capex {} per MW of IT over {} months, {}% of the fleet mining meanwhile; discount {}%/yr; price {}/yr, hashrate {}/yr from {}. Each row's varied values replace these",
+            num(i.site_mw, 1),
+            num(i.it_mw, 1),
+            usd(i.lease_usd_per_kw_month, 2),
+            if notes.lease_default.is_some() { " (the deals' median)" } else { "" },
+            num(i.lease_years, 1),
+            pct(i.lease_escalator),
+            num(i.noi_margin * 100.0, 0),
+            musd(i.conversion_capex_usd_per_mw),
+            num(i.conversion_months, 1),
+            num(i.mining_share_during_conversion * 100.0, 0),
+            num(i.discount_rate * 100.0, 1),
+            pct(g.price_usd.annual_growth),
+            pct(g.hashrate_hs.annual_growth),
+            usd(scenario.network.price_usd, 0),
+        ));
+    }
+    lines.push(
+        "decision `mine` where NPV mining - NPV converting (NPV diff) is above 0, else `convert`"
+            .to_string(),
+    );
+    lines
 }
 
 /// What the header must say about defaults.

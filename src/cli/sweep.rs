@@ -32,6 +32,17 @@ pub struct SweepArgs {
 }
 
 fn parse_vary(s: &str) -> Result<Axis, String> {
+    let name = s
+        .split('=')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches("--");
+    if minecalc::pivot::PARAMETERS.contains(&name) {
+        return Err(format!(
+            "{name} is a parameter of `minecalc pivot`, not of a mining scenario; for the keep-mining-or-convert decision map use `minecalc pivot --vary {s}`"
+        ));
+    }
     parse_axis(s).map_err(|e| {
         let m = e.to_string();
         m.split_once(": ")

@@ -389,3 +389,40 @@ fn fleet_capex_is_spent_on_day_zero_of_the_mining_path() {
         1e-12
     ));
 }
+
+#[test]
+fn summary_is_the_whole_horizon_of_a_full_run() {
+    // The map's row skips the yearly rows' growth solves only: every figure it has is the
+    // full run's, to the bit, and the decision follows the sign of the difference.
+    let mut i = inputs();
+    i.lease_years = 3.0;
+    i.conversion_months = 6.0;
+    i.mining_share_during_conversion = 0.5;
+    for rate in [150.0, 700.0, 1e6] {
+        i.lease_usd_per_kw_month = rate;
+        let p = pivot(&scenario(0.0), &i).unwrap();
+        let s = summary(&scenario(0.0), &i).unwrap();
+        let last = p.rows.last().unwrap();
+        assert_eq!(s.npv_mining_usd, p.npv_mining_usd);
+        assert_eq!(s.npv_convert_usd, last.npv_convert_usd);
+        assert_eq!(s.npv_difference_usd, last.npv_difference_usd);
+        assert_eq!(
+            s.breakeven_lease_usd_per_kw_month,
+            last.breakeven_lease_usd_per_kw_month
+        );
+        assert_eq!(
+            s.breakeven_price_growth_pct,
+            last.breakeven_price_growth_pct
+        );
+        assert_eq!(
+            s.breakeven_price_growth_status,
+            last.breakeven_price_growth_status
+        );
+        let want = if p.npv_difference_usd > 0.0 {
+            "mine"
+        } else {
+            "convert"
+        };
+        assert_eq!(s.decision, want, "{rate}");
+    }
+}
