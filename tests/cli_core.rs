@@ -1,31 +1,13 @@
 //! CLI tests of `project`, `halvings` and `hashprice`: formats, known answers, error paths.
 
+mod common;
+use common::{minecalc, run_ok};
+
 use std::io::Read;
 use std::process::{Command, Stdio};
 
 use assert_cmd::cargo::CommandCargoExt;
-use assert_cmd::Command as AssertCommand;
 use serde_json::Value;
-
-fn minecalc() -> AssertCommand {
-    AssertCommand::cargo_bin("minecalc").unwrap()
-}
-
-/// Runs minecalc and returns stdout, asserting success and a quiet stderr.
-fn run_ok(args: &[&str]) -> String {
-    let out = minecalc().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "{args:?} stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn csv_rows(text: &str) -> Vec<csv::StringRecord> {
     let mut r = csv::Reader::from_reader(text.as_bytes());

@@ -1,40 +1,9 @@
 //! CLI tests of the `minecalc network` view: hand-computed totals and a removal, the formats,
 //! and the bad inputs.
 
-use assert_cmd::Command;
-use serde_json::Value;
+mod common;
+use common::{f, json, minecalc, run_ok};
 
-fn minecalc() -> Command {
-    Command::cargo_bin("minecalc").unwrap()
-}
-
-fn run_ok(args: &[&str]) -> String {
-    let out = minecalc().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(args: &[&str]) -> Vec<Value> {
-    match serde_json::from_str::<Value>(&run_ok(args)).unwrap() {
-        Value::Array(v) => v,
-        other => panic!("not an array: {other}"),
-    }
-}
-
-fn f(v: &Value, key: &str) -> f64 {
-    v[key]
-        .as_f64()
-        .unwrap_or_else(|| panic!("{key} is not a number: {v}"))
-}
 
 fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * b.abs().max(1.0)

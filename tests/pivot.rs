@@ -1,41 +1,10 @@
 //! CLI tests of `minecalc pivot`: hand-computed answers, every format, the deals table and
 //! each bad-input path.
 
-use assert_cmd::Command;
+mod common;
+use common::{f, json, minecalc, run_ok};
+
 use serde_json::Value;
-
-fn minecalc() -> Command {
-    Command::cargo_bin("minecalc").unwrap()
-}
-
-/// Runs minecalc and returns stdout, asserting success and a quiet stderr.
-fn run_ok(args: &[&str]) -> String {
-    let out = minecalc().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "{args:?} stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(args: &[&str]) -> Vec<Value> {
-    match serde_json::from_str::<Value>(&run_ok(args)).unwrap() {
-        Value::Array(v) => v,
-        other => panic!("not an array: {other}"),
-    }
-}
-
-fn f(v: &Value, key: &str) -> f64 {
-    v[key]
-        .as_f64()
-        .unwrap_or_else(|| panic!("{key} is not a number: {v}"))
-}
 
 fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * b.abs().max(1.0)

@@ -1,43 +1,12 @@
 //! CLI tests of the scenario toolkit: machines, fleets, scenario files, paths, capex,
 //! curtailment, sweeps, breakevens, tags.
 
+mod common;
+use common::{run_err, run_ok};
+
 use std::collections::HashMap;
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn minecalc() -> Command {
-    Command::cargo_bin("minecalc").unwrap()
-}
-
-fn run_ok(args: &[&str]) -> String {
-    let out = minecalc().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn run_err(args: &[&str]) -> String {
-    let out = minecalc().args(args).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let e = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(e.lines().count(), 1, "{args:?}: {e}");
-    assert!(e.starts_with("minecalc: "), "{e}");
-    e
-}
 
 /// CSV text as rows of column -> cell.
 fn table(text: &str) -> Vec<HashMap<String, String>> {
