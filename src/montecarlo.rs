@@ -136,7 +136,9 @@ impl<D: Drivers> Drivers for NoisyDrivers<D> {
         }
         let mut dd = self.inner.day(date, prev);
         dd.price_usd *= self.log_price.exp();
-        dd.hashrate_hs *= self.log_hashrate.exp();
+        if self.hashrate_vol > 0.0 {
+            dd.hashrate_hs *= self.log_hashrate.exp();
+        }
         self.last = Some((date, dd));
         dd
     }

@@ -723,3 +723,50 @@ fn plot_bad_input() {
     );
     assert!(e.contains("--plot /no/such/dir/chart.svg"), "{e}");
 }
+
+// ---- 5. the commands docs/risk.md shows ----
+
+#[test]
+fn february_2026_replay_from_the_docs() {
+    let out = run_ok(&[
+        "project",
+        "--start",
+        "2026-01-10",
+        "--height",
+        "933407",
+        "--difficulty",
+        "141.668e12",
+        "--price",
+        "89000",
+        "--fees",
+        "0.03",
+        "--price-path",
+        "examples/prices-feb-2026.csv",
+        "--days",
+        "60",
+        "--network-model",
+        "response",
+        "-f",
+        "csv",
+    ]);
+    let t = Csv::parse(&out);
+    let rt: Vec<(usize, f64)> = (0..t.rows.len())
+        .filter(|&r| t.s(r, "events").starts_with("retarget"))
+        .map(|r| {
+            let pct: f64 = t
+                .s(r, "events")
+                .rsplit(' ')
+                .next()
+                .unwrap()
+                .trim_end_matches('%')
+                .parse()
+                .unwrap();
+            (r, pct)
+        })
+        .collect();
+    assert!(rt[0].1 < 0.0 && rt[1].1 < 0.0, "{rt:?}");
+    assert!(rt[2..].iter().any(|x| x.1 > 0.0), "{rt:?}");
+    let (i, _) = rt[0];
+    assert!(t.f(i + 1, "hashprice_usd_per_ph_day") > t.f(i - 1, "hashprice_usd_per_ph_day"));
+    assert!(t.f(12, "network_off_share_pct") > t.f(1, "network_off_share_pct"));
+}
