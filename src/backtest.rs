@@ -93,6 +93,15 @@ pub struct HistoryOptions {
     pub fill_gaps: bool,
 }
 
+/// Most blocks a history day may have (the retarget clamp keeps real days far below).
+pub const MAX_BLOCKS_PER_DAY: f64 = 10_000.0;
+
+/// Longest gap `--fill-gaps` fills, days.
+pub const MAX_FILLED_GAP_DAYS: i64 = 366;
+
+/// Highest tip height `--height` takes (the subsidy is zero from here on).
+pub const MAX_START_HEIGHT: u64 = chain::FIRST_ZERO_SUBSIDY_HEIGHT;
+
 const SIMPLE_HELP: &str = "expected the columns date,difficulty,price_usd,fees_btc_per_block (or fees_btc_per_day)[,blocks], or Coin Metrics' time,DiffMean,PriceUSD,FeeTotNtv[,BlkCnt,IssTotNtv]";
 
 struct Columns {
@@ -265,7 +274,7 @@ pub fn parse_history(name: &str, text: &str, opts: &HistoryOptions) -> Result<Hi
         if opts.from.is_some_and(|f| date < f) {
             if counts_from_genesis {
                 match cols.blocks.map(|c| cell(c).parse::<f64>()) {
-                    Some(Ok(b)) if b.is_finite() && b >= 0.0 => blocks_before += b,
+                    Some(Ok(b)) if (0.0..=MAX_BLOCKS_PER_DAY).contains(&b) => blocks_before += b,
                     _ => counts_from_genesis = false,
                 }
             }
@@ -285,7 +294,16 @@ pub fn parse_history(name: &str, text: &str, opts: &HistoryOptions) -> Result<Hi
             },
             blocks: cols
                 .blocks
-                .map(|c| number(c, Rule::NonNegative))
+                .map(|c| {
+                    let b = number(c, Rule::NonNegative)?;
+                    if b > MAX_BLOCKS_PER_DAY {
+                        return Err(Error::input(format!(
+                            "{}: expected at most {MAX_BLOCKS_PER_DAY} blocks a day, got {b}",
+                            at(c)
+                        )));
+                    }
+                    Ok(b)
+                })
                 .transpose()?,
             issuance_btc: cols
                 .issuance
@@ -296,6 +314,14 @@ pub fn parse_history(name: &str, text: &str, opts: &HistoryOptions) -> Result<Hi
         if let Some(prev) = days.last() {
             let gap = (date - prev.date).num_days() - 1;
             if gap > 0 {
+                if opts.fill_gaps && gap > MAX_FILLED_GAP_DAYS {
+                    return Err(Error::input(format!(
+                        "{}: {date} follows {} (line {}): {gap} days missing, more than --fill-gaps fills ({MAX_FILLED_GAP_DAYS})",
+                        at(cols.date),
+                        prev.date,
+                        prev.line
+                    )));
+                }
                 if !opts.fill_gaps {
                     return Err(Error::input(format!(
                         "{}: {date} follows {} (line {}): {gap} day{} missing; --fill-gaps fills gaps",
@@ -461,8 +487,11 @@ where
         let blocks = match (day.blocks, source) {
             (Some(b), _) => b,
             (None, HeightSource::Estimated) => {
-                estimated_height(midnight(day.date + chrono::Days::new(1)))
-                    - estimated_height(midnight(day.date))
+                estimated_height(midnight(
+                    day.date
+                        .checked_add_days(chrono::Days::new(1))
+                        .unwrap_or(day.date),
+                )) - estimated_height(midnight(day.date))
             }
             (None, _) => chain::SECONDS_PER_DAY / chain::TARGET_SPACING_S,
         };
@@ -472,9 +501,11 @@ where
         let mut subsidy_sum = 0.0;
         let mut lo = x_start;
         while lo < x_end {
-            let next_block = lo.floor() as u64 + 1;
+            let next_block = (lo.floor() as u64).saturating_add(1);
             let era = chain::halvings_at(next_block);
-            let boundary = ((era + 1) * HALVING_INTERVAL_BLOCKS - 1) as f64;
+            let boundary = (era.saturating_add(1))
+                .saturating_mul(HALVING_INTERVAL_BLOCKS)
+                .saturating_sub(1) as f64;
             let hi = x_end.min(boundary);
             subsidy_sum += (hi - lo) * chain::subsidy_btc(next_block);
             if hi <= lo {
@@ -531,6 +562,9 @@ where
 /// The halving block completed while the height runs over (x0, x1], and its instant: the
 /// real block time for past halvings, else interpolated within the day.
 fn halving_in(x0: f64, x1: f64, date: NaiveDate) -> Option<(u64, NaiveDateTime)> {
+    if !(0.0..1e15).contains(&x0) {
+        return None;
+    }
     let h = chain::next_halving_height(x0.floor() as u64);
     if (h as f64) > x1 || (h as f64) <= x0 {
         return None;
@@ -552,10 +586,10 @@ fn halving_in(x0: f64, x1: f64, date: NaiveDate) -> Option<(u64, NaiveDateTime)>
 /// begins when the height reaches 2016 k - 1).
 fn retargets_in(x0: f64, x1: f64) -> impl Iterator<Item = u64> {
     let n = RETARGET_INTERVAL_BLOCKS as f64;
-    let first = ((x0 + 1.0) / n).floor() as u64 + 1;
+    let first = (((x0 + 1.0) / n).floor() as u64).saturating_add(1);
     (first..)
-        .take_while(move |k| ((k * RETARGET_INTERVAL_BLOCKS - 1) as f64) <= x1)
-        .map(|k| k * RETARGET_INTERVAL_BLOCKS)
+        .map_while(|k| k.checked_mul(RETARGET_INTERVAL_BLOCKS))
+        .take_while(move |h| ((h - 1) as f64) <= x1)
 }
 
 #[cfg(test)]
@@ -779,6 +813,35 @@ mod tests {
         assert_eq!(r[2].0.height, 2016 * 470 - 100 + 3 * 144);
         // Network hashrate from blocks and difficulty: 144 blocks a day is D 2^32 / 600.
         assert!((r[1].0.hashrate_hs / chain::hashrate_from_difficulty(110e12) - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn extreme_values_never_panic() {
+        let text = "date,difficulty,price_usd,fees_btc_per_day,blocks\n\
+            2024-04-19,1e-300,1e300,1e300,10000\n9999-12-31,1e300,1e-300,0,0\n";
+        let opts = HistoryOptions {
+            fill_gaps: true,
+            ..HistoryOptions::default()
+        };
+        // A gap of 8,000 years is an error, even with --fill-gaps.
+        let e = parse_history("h.csv", text, &opts).unwrap_err().to_string();
+        assert!(
+            e.ends_with("days missing, more than --fill-gaps fills (366)"),
+            "{e}"
+        );
+        let text = "date,difficulty,price_usd,fees_btc_per_day,blocks\n\
+            9999-12-30,1e-300,1e300,1e300,10000\n9999-12-31,1e300,1e-300,0,0\n";
+        let h = parse_history("h.csv", text, &opts).unwrap();
+        for given in [None, Some(0), Some(MAX_START_HEIGHT)] {
+            let (x0, src) = start_height(&h, given);
+            for_each_day(&h, x0, src, &fleet(), |_, _| Ok(())).unwrap();
+        }
+        let text = "date,difficulty,price_usd,fees_btc_per_day,blocks\n2024-04-19,1,1,1,10001\n";
+        let e = parse_history("h.csv", text, &opts).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "h.csv: line 2, column 5 (blocks): expected at most 10000 blocks a day, got 10001"
+        );
     }
 
     #[test]

@@ -89,7 +89,9 @@ fn short(v: f64) -> String {
 
 fn date_label(start: NaiveDate, span_days: f64) -> impl Fn(&f64) -> String {
     move |x: &f64| {
-        let d = start + chrono::Days::new(x.max(0.0).round() as u64);
+        let d = start
+            .checked_add_days(chrono::Days::new(x.max(0.0).round() as u64))
+            .unwrap_or(start);
         if span_days > 2000.0 {
             d.format("%Y-%m").to_string()
         } else {

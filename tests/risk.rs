@@ -1,31 +1,13 @@
 //! CLI tests of network dynamics and risk: `--network-model response`, Monte Carlo, backtest
 //! and charts.
 
-use assert_cmd::Command as AssertCommand;
+mod common;
+use common::{minecalc, run_ok};
 use serde_json::Value;
-
-fn minecalc() -> AssertCommand {
-    AssertCommand::cargo_bin("minecalc").unwrap()
-}
-
-/// Runs minecalc and returns stdout, asserting success and a quiet stderr.
-fn run_ok(args: &[&str]) -> String {
-    let out = minecalc().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "{args:?} stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// Runs minecalc expecting exit status `code`; returns stderr.
 fn run_err(args: &[&str], code: i32) -> String {
+    // Like common::run_err, for either exit status (1: runtime, 2: bad input).
     let out = minecalc().args(args).output().unwrap();
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
@@ -769,4 +751,22 @@ fn february_2026_replay_from_the_docs() {
     let (i, _) = rt[0];
     assert!(t.f(i + 1, "hashprice_usd_per_ph_day") > t.f(i - 1, "hashprice_usd_per_ph_day"));
     assert!(t.f(12, "network_off_share_pct") > t.f(1, "network_off_share_pct"));
+}
+
+#[test]
+fn backtest_height_out_of_range() {
+    let e = run_err(
+        &[
+            "backtest",
+            "--history",
+            HALVING_2024,
+            "--height",
+            "99999999",
+        ],
+        2,
+    );
+    assert!(
+        e.contains("--height must be at most 6930000, got 99999999"),
+        "{e}"
+    );
 }

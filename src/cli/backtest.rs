@@ -62,6 +62,14 @@ pub fn run(a: &BacktestArgs) -> Result<(), Error> {
     if let Some(p) = &a.plot {
         plot_path(p)?;
     }
+    if let Some(h) = a.height {
+        if h > backtest::MAX_START_HEIGHT {
+            return Err(Error::input(format!(
+                "--height must be at most {}, got {h}",
+                backtest::MAX_START_HEIGHT
+            )));
+        }
+    }
     if let (Some(f), Some(t)) = (a.from, a.to) {
         if t < f {
             return Err(Error::input(format!("--to {t} is before --from {f}")));
