@@ -258,6 +258,10 @@ fn output_file_is_written_whole_or_not_at_all() {
     run_ok(&["project", "--days", "5", "-f", "csv", "-o", p]);
     let text = std::fs::read_to_string(&path).unwrap();
     assert_eq!(csv_rows(&text).len(), 5);
+    // Readable by others like any new file, not private like the temporary one.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
     // A failing run leaves the earlier file untouched and no temporary files behind.
     minecalc()
         .args(["project", "--days", "0", "-f", "csv", "-o", p])

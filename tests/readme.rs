@@ -13,10 +13,20 @@ fn sh_blocks(text: &str) -> Vec<String> {
             inside = !inside && t == "```sh";
             continue;
         }
-        if inside && !t.is_empty() && !t.starts_with('#') && !t.starts_with("cargo ") {
-            out.push(t.to_string());
+        if !inside || t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        // A line ending in a backslash continues on the next.
+        match out.last_mut() {
+            Some(prev) if prev.ends_with('\\') => {
+                prev.pop();
+                prev.push(' ');
+                prev.push_str(t);
+            }
+            _ => out.push(t.to_string()),
         }
     }
+    out.retain(|c| !c.starts_with("cargo "));
     out
 }
 

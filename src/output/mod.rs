@@ -96,6 +96,18 @@ impl Dest {
                 tmp.as_file()
                     .sync_all()
                     .map_err(|e| Error::runtime(format!("-o {}: {e}", path.display())))?;
+                // The temporary file is private (0600); give the result the mode a new file
+                // would have (0644), or keep the mode of the file it replaces.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let mode = std::fs::metadata(&path)
+                        .map(|m| m.permissions().mode() & 0o7777)
+                        .unwrap_or(0o644);
+                    tmp.as_file()
+                        .set_permissions(std::fs::Permissions::from_mode(mode))
+                        .map_err(|e| Error::runtime(format!("-o {}: {e}", path.display())))?;
+                }
                 tmp.persist(&path)
                     .map_err(|e| Error::runtime(format!("-o {}: {}", path.display(), e.error)))?;
                 Ok(())
