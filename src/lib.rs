@@ -37,6 +37,7 @@ pub mod error;
 pub mod fleet;
 pub mod halvings;
 pub mod hashprice;
+pub mod heatmap;
 pub mod machines;
 pub mod montecarlo;
 pub mod netinput;

@@ -455,3 +455,36 @@ mod tests {
         assert!(seen.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 > w[1].1));
     }
 }
+
+/// One sweep row after its varied values: the scenario's summary and, with Monte Carlo, the
+/// share of paths that lose money and the spread of the net margin.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SweepRow {
+    /// The deterministic run's summary.
+    #[serde(flatten)]
+    pub summary: Summary,
+    /// Share of Monte Carlo paths whose margin less capex is below zero, % (empty without --paths).
+    pub loss_probability_pct: Option<f64>,
+    /// Share of paths that pay back the capex within the horizon, %.
+    pub paid_back_pct: Option<f64>,
+    /// Net margin (less capex) over the horizon, USD: 5th percentile of the paths.
+    pub net_usd_p5: Option<f64>,
+    /// Median of the paths.
+    pub net_usd_p50: Option<f64>,
+    /// 95th percentile of the paths.
+    pub net_usd_p95: Option<f64>,
+}
+
+impl SweepRow {
+    /// A row from a summary and, with Monte Carlo, its summary.
+    pub fn new(summary: Summary, mc: Option<&crate::montecarlo::McSummary>) -> SweepRow {
+        SweepRow {
+            summary,
+            loss_probability_pct: mc.map(|m| m.loss_probability_pct),
+            paid_back_pct: mc.and_then(|m| m.paid_back_pct),
+            net_usd_p5: mc.map(|m| m.net_usd_p5),
+            net_usd_p50: mc.map(|m| m.net_usd_p50),
+            net_usd_p95: mc.map(|m| m.net_usd_p95),
+        }
+    }
+}

@@ -681,3 +681,173 @@ fn by_machine_rows() {
         assert!(close(sum, f(&rows[d], "btc_mined"), 1e-12));
     }
 }
+
+#[test]
+fn sweep_with_monte_carlo_adds_the_loss_probability() {
+    let args = [
+        "sweep",
+        "--vary",
+        "power-cost=0.03,0.08",
+        "--vary",
+        "price-growth=0,50",
+        "--days",
+        "400",
+        "--paths",
+        "200",
+        "--price-vol",
+        "50",
+        "--capex",
+        "3000",
+        "--seed",
+        "7",
+        "-f",
+        "csv",
+    ];
+    let rows = table(&run_ok(&args));
+    assert_eq!(rows.len(), 4);
+    let p: Vec<f64> = rows.iter().map(|r| f(r, "loss_probability_pct")).collect();
+    // Dearer power loses more often; faster price growth less often.
+    assert!(p[2] > p[0] && p[3] > p[1], "{p:?}");
+    assert!(p[1] < p[0] && p[3] < p[2], "{p:?}");
+    for r in &rows {
+        assert!(
+            f(r, "net_usd_p5") <= f(r, "net_usd_p50") && f(r, "net_usd_p50") <= f(r, "net_usd_p95")
+        );
+    }
+    // Seeded: the same again, byte for byte; each cell equals project's own Monte Carlo.
+    assert_eq!(run_ok(&args), run_ok(&args));
+    let one = run_ok(&[
+        "project",
+        "--power-cost",
+        "0.08",
+        "--price-growth",
+        "50",
+        "--days",
+        "400",
+        "--paths",
+        "200",
+        "--price-vol",
+        "50",
+        "--capex",
+        "3000",
+        "--seed",
+        "7",
+        "--summary-only",
+        "-f",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(v[0]["loss_probability_pct"].as_f64().unwrap(), p[3]);
+    assert!(run_err(&["sweep", "--vary", "fees=0,1", "--paths", "10"]).contains("--price-vol"));
+    assert!(run_err(&["sweep", "--vary", "fees=0,1", "--price-vol", "10"]).contains("--paths"));
+}
+
+#[test]
+fn sweep_on_the_response_model() {
+    let fixed = table(&run_ok(&[
+        "sweep",
+        "--vary",
+        "power-cost=0.04,0.06",
+        "--halving",
+        "2028",
+        "--after",
+        "120",
+        "-f",
+        "csv",
+    ]));
+    let resp = table(&run_ok(&[
+        "sweep",
+        "--vary",
+        "power-cost=0.04,0.06",
+        "--halving",
+        "2028",
+        "--after",
+        "120",
+        "--network-model",
+        "response",
+        "-f",
+        "csv",
+    ]));
+    assert_eq!(resp.len(), 2);
+    // The response network gives back part of the halving: the margin after it is higher.
+    for (a, b) in fixed.iter().zip(&resp) {
+        assert!(
+            f(b, "margin_after_halving_usd_per_day") > f(a, "margin_after_halving_usd_per_day")
+        );
+    }
+}
+
+#[test]
+fn sweep_heat_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("map.svg");
+    let s = svg.to_str().unwrap();
+    run_ok(&[
+        "sweep",
+        "--vary",
+        "power-cost=0.03:0.07:0.01",
+        "--vary",
+        "price-growth=0,25,50",
+        "--days",
+        "365",
+        "-f",
+        "csv",
+        "--plot",
+        s,
+    ]);
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg"));
+    for t in [
+        "power-cost, USD/kWh",
+        "price-growth, % a year",
+        "margin_usd",
+    ] {
+        assert!(text.contains(t), "{t}");
+    }
+    let npv = dir.path().join("npv.svg");
+    run_ok(&[
+        "sweep",
+        "--vary",
+        "power-cost=0.03,0.07",
+        "--vary",
+        "efficiency=15,20",
+        "--days",
+        "30",
+        "-f",
+        "csv",
+        "--plot",
+        npv.to_str().unwrap(),
+        "--plot-value",
+        "npv_usd",
+    ]);
+    assert!(std::fs::read_to_string(&npv).unwrap().contains("npv_usd"));
+    assert!(
+        run_err(&["sweep", "--vary", "fees=0,1", "--plot", s]).contains("two varied parameters")
+    );
+    assert!(run_err(&[
+        "sweep",
+        "--vary",
+        "fees=0,1",
+        "--vary",
+        "price=1,2",
+        "--plot",
+        "x.png"
+    ])
+    .contains("--plot"));
+    let bad = dir.path().join("bad.svg");
+    assert!(run_err(&[
+        "sweep",
+        "--vary",
+        "fees=0,1",
+        "--vary",
+        "price=1e5,2e5",
+        "--days",
+        "3",
+        "--plot",
+        bad.to_str().unwrap(),
+        "--plot-value",
+        "events"
+    ])
+    .contains("--plot-value"));
+    assert!(!bad.exists());
+}

@@ -5,12 +5,16 @@ use std::io::IsTerminal;
 use clap::Args;
 use serde_json::Value;
 
+use minecalc::heatmap::{unit_of, HeatMap};
+use minecalc::montecarlo::{self, MonteCarlo};
 use minecalc::output::{Dest, RowWriter};
-use minecalc::sweep::{self, parse_axis, Axis, Base};
+use minecalc::sweep::{self, parse_axis, Axis, Base, SweepRow};
 use minecalc::Error;
+use minecalc::{response, summary};
 
 use super::args::{OutputArgs, ScenarioArgs};
 use super::project::{parse_tag, tag_prefix};
+use super::risk::{plot_path, write_svg, MonteCarloArgs, ResponseArgs, DEFAULT_SEED};
 
 /// Arguments of `minecalc sweep`.
 #[derive(Debug, Clone, Args)]
@@ -24,6 +28,17 @@ pub struct SweepArgs {
     pub vary: Vec<Axis>,
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+    #[command(flatten)]
+    pub response: ResponseArgs,
+    #[command(flatten)]
+    pub monte_carlo: MonteCarloArgs,
+    /// Draw a heat map of two varied parameters to FILE.svg: the horizon's margin, or with
+    /// --paths the probability of a loss (or the column --plot-value names).
+    #[arg(long, value_name = "FILE.svg", help_heading = "Charts")]
+    pub plot: Option<std::path::PathBuf>,
+    /// The column the heat map colours (a numeric output column, e.g. npv_usd).
+    #[arg(long, value_name = "COLUMN", help_heading = "Charts")]
+    pub plot_value: Option<String>,
     /// Add a constant leading column NAME with VALUE to every row (repeatable).
     #[arg(long, value_name = "NAME=VALUE", value_parser = parse_tag, help_heading = "Output")]
     pub tag: Vec<(String, String)>,
@@ -57,7 +72,20 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
     if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
         return Err(Error::input(format!("--vary {} is given twice", w[0])));
     }
+    if let Some(p) = &a.plot {
+        plot_path(p)?;
+        if a.vary.len() != 2 {
+            return Err(Error::input(format!(
+                "--plot draws a heat map of two varied parameters; this sweep varies {}",
+                a.vary.len()
+            )));
+        }
+    } else if a.plot_value.is_some() {
+        return Err(Error::input("--plot-value needs --plot FILE.svg"));
+    }
     let setup = a.scenario.plan()?;
+    let model = a.response.model(&setup.plan.scenario)?;
+    let mc = monte_carlo(&a.monte_carlo)?;
     let base = Base {
         spec: &setup.spec,
         network: &setup.base,
@@ -80,22 +108,64 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
         Dest::open(a.output.output.as_deref())?,
     );
     if format == minecalc::output::Format::Table {
-        w.preamble(vec![format!(
+        let mut pre = vec![format!(
             "minecalc sweep: {total} scenarios, network from {}; each row sums its whole horizon",
             setup.source
-        )]);
+        )];
+        if let Some(m) = &mc {
+            pre.push(format!(
+                "risk     {} price paths a scenario at {}% a year volatility (seed {}): P(loss) is the share of paths whose margin less capex is below zero",
+                m.paths,
+                m.price_vol * 100.0,
+                m.seed
+            ));
+        }
+        if model.is_some() {
+            pre.push("network  response model: cohorts switch off when hashprice is below their power cost".into());
+        }
+        w.preamble(pre);
     }
     let tags = tag_prefix(&a.tag);
-    let result = sweep::run(
-        &base,
+    let plot_value = a.plot_value.clone().unwrap_or_else(|| {
+        if mc.is_some() {
+            "loss_probability_pct"
+        } else {
+            "margin_usd"
+        }
+        .to_string()
+    });
+    let mut cells: Vec<f64> = Vec::new();
+    let eval = |values: &[f64]| -> Result<SweepRow, Error> {
+        let spec = base.spec_with(&a.vary, values)?;
+        let plan = spec.plan(base.network, base.series, base.today)?;
+        let s = &plan.scenario;
+        let summary = match &model {
+            None => summary::summarize(s)?,
+            Some(m) => response::summarize(s, m)?,
+        };
+        let risk = match &mc {
+            None => None,
+            Some(m) => Some(montecarlo::run(s, model.as_ref(), m, &|| {})?.summary),
+        };
+        Ok(SweepRow::new(summary, risk.as_ref()))
+    };
+    let result = sweep::run_with(
         &a.vary,
-        |values, summary| {
+        eval,
+        |values, row| {
             let mut prefix = tags.clone();
             for (axis, v) in a.vary.iter().zip(values) {
                 let n = serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number);
                 prefix.push((axis.column(), n));
             }
-            w.write_prefixed(&prefix, summary)
+            if a.plot.is_some() {
+                cells.push(column_value(row, &plot_value)?);
+            }
+            if mc.is_some() {
+                w.write_prefixed(&prefix, row)
+            } else {
+                w.write_prefixed(&prefix, &row.summary)
+            }
         },
         |done| {
             if let Some(b) = &bar {
@@ -107,5 +177,71 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
         b.finish_and_clear();
     }
     result?;
+    if let Some(path) = &a.plot {
+        let label = |axis: &Axis| {
+            let unit = unit_of(&axis.name);
+            if unit.is_empty() {
+                axis.name.clone()
+            } else {
+                format!("{}, {unit}", axis.name)
+            }
+        };
+        let h = HeatMap {
+            title: format!(
+                "minecalc sweep: {plot_value} by {} and {}",
+                a.vary[0].name, a.vary[1].name
+            ),
+            x_label: label(&a.vary[0]),
+            y_label: label(&a.vary[1]),
+            value_label: plot_value.clone(),
+            xs: a.vary[0].values.clone(),
+            ys: a.vary[1].values.clone(),
+            values: cells,
+            diverging: !plot_value.ends_with("_pct"),
+        };
+        write_svg(path, &h.svg()?)?;
+    }
     w.finish()?.commit()
+}
+
+/// The Monte Carlo settings, if `--paths` was given (summary only: a sweep row is a summary).
+fn monte_carlo(m: &MonteCarloArgs) -> Result<Option<MonteCarlo>, Error> {
+    let Some(paths) = m.paths else {
+        if m.price_vol.is_some() || m.hashrate_vol.is_some() || m.seed.is_some() || m.summary_only {
+            return Err(Error::input(
+                "--price-vol, --hashrate-vol, --seed and --summary-only need --paths N",
+            ));
+        }
+        return Ok(None);
+    };
+    if m.summary_only {
+        return Err(Error::input(
+            "--summary-only: sweep rows are summaries already",
+        ));
+    }
+    let price_vol = m.price_vol.ok_or_else(|| {
+        Error::input("--paths needs --price-vol PCT (the annual price volatility; 0 for none)")
+    })?;
+    let mc = MonteCarlo {
+        paths,
+        price_vol: price_vol / 100.0,
+        hashrate_vol: m.hashrate_vol.unwrap_or(0.0) / 100.0,
+        seed: m.seed.unwrap_or(DEFAULT_SEED),
+        period: minecalc::projection::Period::Year,
+        bands: false,
+    };
+    mc.validate()?;
+    Ok(Some(mc))
+}
+
+/// A numeric column of a sweep row, by its output name (NaN for an empty cell).
+fn column_value(row: &SweepRow, column: &str) -> Result<f64, Error> {
+    let v = serde_json::to_value(row)?;
+    match v.get(column) {
+        Some(Value::Number(n)) => Ok(n.as_f64().unwrap_or(f64::NAN)),
+        Some(Value::Null) => Ok(f64::NAN),
+        _ => Err(Error::input(format!(
+            "--plot-value: \"{column}\" is not a numeric column of the sweep"
+        ))),
+    }
 }

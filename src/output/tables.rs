@@ -311,3 +311,26 @@ pub fn network_line(source: &str, st: &crate::network::NetworkState) -> String {
         st.fees_btc_per_block
     )
 }
+
+impl TableRow for crate::sweep::SweepRow {
+    fn table_headers() -> Vec<&'static str> {
+        let mut h = crate::summary::Summary::table_headers();
+        h.extend(["P(loss)", "net P5", "net P50", "net P95"]);
+        h
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        let mut c = self.summary.table_cells();
+        let opt = |v: Option<f64>| v.map_or(String::new(), |x| usd(x, 0));
+        c.push(
+            self.loss_probability_pct
+                .map_or(String::new(), |p| format!("{p:.1}%")),
+        );
+        c.extend([
+            opt(self.net_usd_p5),
+            opt(self.net_usd_p50),
+            opt(self.net_usd_p95),
+        ]);
+        c
+    }
+}
