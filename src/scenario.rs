@@ -95,6 +95,10 @@ pub struct NetworkSpec {
     pub price_path: Field<String>,
     /// CSV of dated network hashrates, EH/s.
     pub hashrate_path: Field<String>,
+    /// How the network's hashrate moves: "fixed" or "response".
+    pub model: Field<String>,
+    /// Cohort table CSV for the response model.
+    pub cohorts: Field<String>,
 }
 
 /// One `[[fleet.group]]`.
@@ -542,6 +546,34 @@ impl Spec {
                     format!("must be a date YYYY-MM-DD, got \"{text}\""),
                 )
             })
+    }
+
+    /// `[network] model`: `Some(true)` for "response", `Some(false)` for "fixed".
+    pub fn network_model(&self) -> Result<Option<bool>, Error> {
+        match value(&self.network.model) {
+            None => Ok(None),
+            Some((m, _)) if m.eq_ignore_ascii_case("response") => Ok(Some(true)),
+            Some((m, _)) if m.eq_ignore_ascii_case("fixed") => Ok(Some(false)),
+            Some((m, span)) => Err(self.origin().err(
+                &span,
+                "model",
+                format!("must be \"fixed\" or \"response\", got \"{m}\""),
+            )),
+        }
+    }
+
+    /// A file named in the spec: relative to the scenario file when it came from one.
+    pub fn network_file(&self, f: &Field<String>) -> Option<std::path::PathBuf> {
+        let s = f.as_ref()?;
+        let raw = std::path::PathBuf::from(s.get_ref());
+        match (&self.file, s.span().end > 0) {
+            (Some((name, _)), true) => Some(
+                std::path::Path::new(name)
+                    .parent()
+                    .map_or(raw.clone(), |d| d.join(&raw)),
+            ),
+            _ => Some(raw),
+        }
     }
 
     /// The network inputs, checked.

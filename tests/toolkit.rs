@@ -851,3 +851,35 @@ fn sweep_heat_map() {
     .contains("--plot-value"));
     assert!(!bad.exists());
 }
+
+#[test]
+fn scenario_file_chooses_the_network_model_and_cohorts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("c.csv"),
+        "cohort,share_pct,efficiency_j_per_th,power_cost_usd_per_kwh\nold,50,30,0.06\nnew,50,15,0.04\n",
+    )
+    .unwrap();
+    let s = write(
+        &dir,
+        "r.toml",
+        "[network]\nmodel = \"response\"\ncohorts = \"c.csv\"\n\n[horizon]\ndays = 40\n",
+    );
+    let resp = table(&run_ok(&["project", "--scenario", &s, "-f", "csv"]));
+    assert!(resp.iter().any(|r| f(r, "network_off_share_pct") > 0.0));
+    assert!(!resp[0]["network_efficiency_j_per_th"].is_empty());
+    // The flag overrides the file.
+    let plain = table(&run_ok(&[
+        "project",
+        "--scenario",
+        &s,
+        "-f",
+        "csv",
+        "--network-model",
+        "fixed",
+    ]));
+    assert!(plain.iter().all(|r| f(r, "network_off_share_pct") == 0.0));
+    let bad = write(&dir, "b.toml", "[network]\nmodel = \"magic\"\n");
+    assert!(run_err(&["project", "--scenario", &bad])
+        .contains("b.toml:2:9: model must be \"fixed\" or \"response\""));
+}

@@ -148,6 +148,9 @@ impl NetworkArgs {
                 .hashrate_path
                 .as_ref()
                 .and_then(|p| flag(p.display().to_string())),
+            // The network model's flags live with the risk options (cli/risk.rs).
+            model: None,
+            cohorts: None,
         }
     }
 }

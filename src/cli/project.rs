@@ -61,12 +61,14 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
         } else {
             Period::Day
         });
-    let runner = a.risk.runner(s)?;
-    if a.risk.is_monte_carlo() {
-        return a.risk.run_monte_carlo(a, &runner, s, &setup.source);
+    let mut risk = a.risk.clone();
+    risk.response = risk.response.over_spec(&setup.spec)?;
+    let runner = risk.runner(s)?;
+    if risk.is_monte_carlo() {
+        return risk.run_monte_carlo(a, &runner, s, &setup.source);
     }
     let p = runner.project(s)?;
-    a.risk.plot_projection(s, &p)?;
+    risk.plot_projection(s, &p)?;
     let mut groups: Vec<Vec<ProjectionRow>> = vec![Vec::new(); s.fleet.groups.len()];
     if a.by_machine {
         runner.for_each_day_by_group(s, |_, _, g| {

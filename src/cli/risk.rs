@@ -120,9 +120,10 @@ pub enum NetworkModelArg {
 pub struct ResponseArgs {
     /// How the network's hashrate moves: `fixed` follows --hashrate-growth; `response` runs the
     /// installed base as cohorts (data/network_fleet.csv) that switch off while hashprice is
-    /// below their power cost, so difficulty falls at the next retarget.
-    #[arg(long, value_enum, value_name = "MODEL", default_value = "fixed")]
-    pub network_model: NetworkModelArg,
+    /// below their power cost, so difficulty falls at the next retarget [default: fixed, or
+    /// the scenario file's `[network] model`].
+    #[arg(long, value_enum, value_name = "MODEL")]
+    pub network_model: Option<NetworkModelArg>,
     /// Cohort table CSV: cohort,share_pct,efficiency_j_per_th,power_cost_usd_per_kwh[,...]
     /// [default: the embedded data/network_fleet.csv].
     #[arg(long, value_name = "FILE")]
@@ -163,7 +164,7 @@ impl ResponseArgs {
     /// The response model, or `None` for the fixed model. Knobs given with the fixed model
     /// are an error (they would do nothing).
     pub fn model(&self, s: &Scenario) -> Result<Option<ResponseModel>, Error> {
-        if self.network_model == NetworkModelArg::Fixed {
+        if self.network_model.unwrap_or_default() == NetworkModelArg::Fixed {
             if let Some((flag, _)) = self.knobs().into_iter().find(|(_, given)| *given) {
                 return Err(Error::input(format!(
                     "{flag} needs --network-model response (the fixed model has no cohorts)"
@@ -206,6 +207,25 @@ impl ResponseArgs {
         };
         model.validate()?;
         Ok(Some(model))
+    }
+}
+
+impl ResponseArgs {
+    /// These flags over a scenario file's `[network] model` and `cohorts` (a cohorts path in
+    /// the file is relative to the file).
+    pub fn over_spec(&self, spec: &minecalc::scenario::Spec) -> Result<ResponseArgs, Error> {
+        let mut a = self.clone();
+        if a.network_model.is_none() {
+            a.network_model = match spec.network_model()? {
+                Some(true) => Some(NetworkModelArg::Response),
+                Some(false) => Some(NetworkModelArg::Fixed),
+                None => None,
+            };
+        }
+        if a.cohorts.is_none() && a.network_model == Some(NetworkModelArg::Response) {
+            a.cohorts = spec.network_file(&spec.network.cohorts);
+        }
+        Ok(a)
     }
 }
 
@@ -294,7 +314,7 @@ impl RiskArgs {
         let title = format!(
             "minecalc project: {} - {first} to {last}{}",
             fleet_title(&s.fleet),
-            if self.response.network_model == NetworkModelArg::Response {
+            if self.response.network_model == Some(NetworkModelArg::Response) {
                 " - response network model"
             } else {
                 ""

@@ -84,7 +84,10 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
         return Err(Error::input("--plot-value needs --plot FILE.svg"));
     }
     let setup = a.scenario.plan()?;
-    let model = a.response.model(&setup.plan.scenario)?;
+    let model = a
+        .response
+        .over_spec(&setup.spec)?
+        .model(&setup.plan.scenario)?;
     let mc = monte_carlo(&a.monte_carlo)?;
     let base = Base {
         spec: &setup.spec,
