@@ -1,28 +1,10 @@
 //! Engine benchmarks: a 10-year daily projection in-process (target: under 1 ms).
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use minecalc::fleet::{Fleet, FleetGroup};
-use minecalc::network::Snapshot;
-use minecalc::projection::{for_each_day, project, Growth, Horizon, Scenario};
+mod common;
+use common::scenario;
 
-fn scenario(days: i64) -> Scenario {
-    let net = Snapshot::embedded().state();
-    let fleet = Fleet::single(FleetGroup {
-        label: "1 PH/s".into(),
-        hashrate_ths: 1000.0,
-        efficiency_j_per_th: 15.0,
-        power_cost_usd_per_kwh: 0.05,
-        uptime: 0.98,
-        pool_fee: 0.02,
-        opex_usd_per_day: 1.0,
-    });
-    let growth = Growth {
-        hashrate: 0.3,
-        fees: 0.05,
-        price: 0.25,
-    };
-    Scenario::with_growth(net, growth, fleet, Horizon::Days(days))
-}
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use minecalc::projection::{for_each_day, project};
 
 fn bench(c: &mut Criterion) {
     let s = scenario(3650);

@@ -1,31 +1,13 @@
 //! Monte Carlo and response-model benchmarks. Targets: 10,000 paths x 10 years, daily, in
 //! summary mode under 5 s on a 2-core machine; the response model at most 3x a projection.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use minecalc::fleet::{Fleet, FleetGroup};
-use minecalc::montecarlo::{self, MonteCarlo};
-use minecalc::network::Snapshot;
-use minecalc::projection::{for_each_day, Growth, Horizon, Period, Scenario};
-use minecalc::response::{self, ResponseModel};
+mod common;
+use common::scenario;
 
-fn scenario(days: i64) -> Scenario {
-    let net = Snapshot::embedded().state();
-    let fleet = Fleet::single(FleetGroup {
-        label: "1 PH/s".into(),
-        hashrate_ths: 1000.0,
-        efficiency_j_per_th: 15.0,
-        power_cost_usd_per_kwh: 0.05,
-        uptime: 0.98,
-        pool_fee: 0.02,
-        opex_usd_per_day: 1.0,
-    });
-    let growth = Growth {
-        hashrate: 0.3,
-        fees: 0.05,
-        price: 0.25,
-    };
-    Scenario::with_growth(net, growth, fleet, Horizon::Days(days))
-}
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use minecalc::montecarlo::{self, MonteCarlo};
+use minecalc::projection::{for_each_day, Period};
+use minecalc::response::{self, ResponseModel};
 
 fn bench(c: &mut Criterion) {
     let s = scenario(3650);

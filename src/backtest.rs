@@ -602,15 +602,7 @@ mod tests {
     }
 
     fn fleet() -> Fleet {
-        Fleet::single(FleetGroup {
-            label: "1 PH/s".into(),
-            hashrate_ths: 1000.0,
-            efficiency_j_per_th: 15.0,
-            power_cost_usd_per_kwh: 0.05,
-            uptime: 1.0,
-            pool_fee: 0.0,
-            opex_usd_per_day: 0.0,
-        })
+        Fleet::single(FleetGroup::new(1000.0, 15.0, 0.05))
     }
 
     /// The April 2024 halving, approximately: difficulty 86.39 T at block 840,000 (FACTS.md

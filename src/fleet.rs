@@ -27,6 +27,23 @@ pub struct FleetGroup {
 }
 
 impl FleetGroup {
+    /// A group running all day with no pool fee and no opex, labelled by its figures.
+    pub fn new(
+        hashrate_ths: f64,
+        efficiency_j_per_th: f64,
+        power_cost_usd_per_kwh: f64,
+    ) -> FleetGroup {
+        FleetGroup {
+            label: format!("{hashrate_ths} TH/s at {efficiency_j_per_th} J/TH"),
+            hashrate_ths,
+            efficiency_j_per_th,
+            power_cost_usd_per_kwh,
+            uptime: 1.0,
+            pool_fee: 0.0,
+            opex_usd_per_day: 0.0,
+        }
+    }
+
     /// Checks each figure; errors name the flag that sets it.
     pub fn validate(&self) -> Result<(), Error> {
         positive("--hashrate", self.hashrate_ths)?;

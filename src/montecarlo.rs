@@ -537,15 +537,7 @@ mod tests {
             price_usd: price,
             epoch_elapsed_s: None,
         };
-        let mut fleet = Fleet::single(FleetGroup {
-            label: "1 PH/s".into(),
-            hashrate_ths: 1000.0,
-            efficiency_j_per_th: 15.0,
-            power_cost_usd_per_kwh: 0.05,
-            uptime: 1.0,
-            pool_fee: 0.0,
-            opex_usd_per_day: 0.0,
-        });
+        let mut fleet = Fleet::single(FleetGroup::new(1000.0, 15.0, 0.05));
         fleet.capex_usd = capex;
         Scenario::with_growth(
             st,

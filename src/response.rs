@@ -740,15 +740,7 @@ mod tests {
     }
 
     fn fleet() -> Fleet {
-        Fleet::single(FleetGroup {
-            label: "1 PH/s".into(),
-            hashrate_ths: 1000.0,
-            efficiency_j_per_th: 15.0,
-            power_cost_usd_per_kwh: 0.05,
-            uptime: 1.0,
-            pool_fee: 0.0,
-            opex_usd_per_day: 0.0,
-        })
+        Fleet::single(FleetGroup::new(1000.0, 15.0, 0.05))
     }
 
     /// January 2026: tip 935,423 (the last block before the 2026-02-07 retarget's epoch...
