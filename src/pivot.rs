@@ -25,6 +25,7 @@
 //! root, when there is one in the searched range, is unique.
 
 pub mod deals;
+pub mod risk;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -425,6 +426,12 @@ pub fn summary(scenario: &Scenario, inputs: &PivotInputs) -> Result<PivotSummary
 
 /// [`pivot`]; `row_growth` false leaves the yearly rows' breakeven growth unsolved.
 fn run(scenario: &Scenario, inputs: &PivotInputs, row_growth: bool) -> Result<Pivot, Error> {
+    let Prepared { s, mut days, flows } = prepare(scenario, inputs)?;
+    Ok(assemble(&s, inputs, &flows, &mut days, row_growth))
+}
+
+/// Checks the inputs and runs the engine over the conversion plus the lease term.
+fn prepare(scenario: &Scenario, inputs: &PivotInputs) -> Result<Prepared, Error> {
     inputs.validate()?;
     let fleet = &scenario.fleet;
     let draw = fleet_mw(fleet);
@@ -454,7 +461,48 @@ fn run(scenario: &Scenario, inputs: &PivotInputs, row_growth: bool) -> Result<Pi
         Ok(())
     })?;
     let flows = Flows::new(inputs, days.len());
-    Ok(assemble(&s, inputs, &flows, &mut days, row_growth))
+    Ok(Prepared { s, days, flows })
+}
+
+/// The checked inputs run through the engine: the scenario over the pivot's horizon, its
+/// days, and the flows of both paths that do not depend on the BTC price.
+struct Prepared {
+    s: Scenario,
+    days: Vec<NetDay>,
+    flows: Flows,
+}
+
+/// One day of both paths, for charts: cash since the start through the end of the day.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PivotDay {
+    /// The day (UTC).
+    pub date: NaiveDate,
+    /// Mining cash since the start (the fleet's capex on day 0), USD.
+    pub cumulative_mining_cash_usd: f64,
+    /// Converting cash since the start, USD.
+    pub cumulative_convert_cash_usd: f64,
+}
+
+/// Both paths' cumulative cash day by day over the horizon of [`pivot`] (its yearly rows'
+/// cumulative columns are these at each row's last day).
+pub fn cash_by_day(scenario: &Scenario, inputs: &PivotInputs) -> Result<Vec<PivotDay>, Error> {
+    let Prepared { s, days, flows: f } = prepare(scenario, inputs)?;
+    let rate = inputs.lease_usd_per_kw_month;
+    let (mut cum_m, mut cum_c) = (-s.fleet.capex_usd, 0.0);
+    Ok(days
+        .iter()
+        .enumerate()
+        .map(|(d, net)| {
+            let margin = s.fleet.day(net).margin_usd;
+            cum_m += margin;
+            cum_c += f.w[d] * margin - f.capex[d] + rate * f.b[d];
+            PivotDay {
+                date: net.date,
+                cumulative_mining_cash_usd: cum_m,
+                cumulative_convert_cash_usd: cum_c,
+            }
+        })
+        .collect())
 }
 
 /// The day-by-day parts of both paths that do not depend on the BTC price.

@@ -19,6 +19,8 @@ use crate::fleet::Fleet;
 use crate::montecarlo::{BandRow, McSummary};
 use crate::projection::ProjectionRow;
 
+pub mod pivot;
+
 /// Chart width, px.
 pub const WIDTH: u32 = 1200;
 /// Chart height, px.

@@ -23,6 +23,8 @@ use super::args::{
     parse_number, parse_percent, FleetArgs, NetworkArgs, OutputArgs, PlanSetup, ScenarioArgs,
 };
 
+mod risk;
+
 /// Arguments of `minecalc pivot`.
 #[derive(Debug, Clone, Args)]
 pub struct PivotArgs {
@@ -49,6 +51,8 @@ pub struct PivotArgs {
     pub network: NetworkArgs,
     #[command(flatten)]
     pub fleet: FleetArgs,
+    #[command(flatten)]
+    pub risk: risk::PivotRiskArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -143,13 +147,23 @@ pub fn run(a: &PivotArgs) -> Result<(), Error> {
         ..ScenarioArgs::default()
     }
     .plan()?;
+    a.risk.check(!a.vary.is_empty())?;
     if !a.vary.is_empty() {
         return map(a, &setup, median);
     }
     let mut scenario: Scenario = setup.plan.scenario.clone();
     let Resolved { inputs, notes } =
         resolve(&a.site, &a.lease, &setup.spec, &mut scenario, median)?;
+    if let Some(mc) = a.risk.settings() {
+        return risk::run(a, &mc, &scenario, &inputs, |p| {
+            preamble(&setup.plan, &setup.source, &scenario, &inputs, p, &notes)
+        });
+    }
+    let plot = risk::PlotFile::open(a.risk.plot.as_deref())?;
     let p = pivot::pivot(&scenario, &inputs)?;
+    if let Some(file) = plot {
+        risk::draw(file, &scenario, &inputs, &p, None)?;
+    }
     let pre = if format == Format::Table {
         preamble(&setup.plan, &setup.source, &scenario, &inputs, &p, &notes)
     } else {
