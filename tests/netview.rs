@@ -4,7 +4,6 @@
 mod common;
 use common::{f, json, minecalc, run_ok};
 
-
 fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * b.abs().max(1.0)
 }
