@@ -25,7 +25,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::chain::{self, HALVING_INTERVAL_BLOCKS, RETARGET_INTERVAL_BLOCKS};
 use crate::engine::NetDay;
-use crate::error::Error;
+use crate::error::{csv_message, Error};
 use crate::fleet::Fleet;
 use crate::network::AnnualFactor;
 use crate::projection::ProjectionRow;
@@ -376,24 +376,6 @@ fn interpolate(a: &HistoryDay, b: &HistoryDay, k: i64, n: i64) -> HistoryDay {
         blocks: a.blocks.zip(b.blocks).map(|(x, y)| lerp(x, y)),
         issuance_btc: a.issuance_btc.zip(b.issuance_btc).map(|(x, y)| lerp(x, y)),
         line: 0,
-    }
-}
-
-fn csv_message(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            pos,
-            expected_len,
-            len,
-        } => format!(
-            "line {}: {len} columns, expected {expected_len} like the header",
-            pos.as_ref().map_or(0, |p| p.line())
-        ),
-        csv::ErrorKind::Utf8 { pos, .. } => format!(
-            "line {}: not UTF-8 text",
-            pos.as_ref().map_or(0, |p| p.line())
-        ),
-        _ => e.to_string(),
     }
 }
 

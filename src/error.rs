@@ -60,5 +60,24 @@ impl From<serde_json::Error> for Error {
     }
 }
 
+/// A CSV reading error as a message after the file's name: `line N: …`.
+pub fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            pos,
+            expected_len,
+            len,
+        } => format!(
+            "line {}: {len} columns, expected {expected_len} like the header",
+            pos.as_ref().map_or(0, |p| p.line())
+        ),
+        csv::ErrorKind::Utf8 { pos, .. } => format!(
+            "line {}: not UTF-8 text",
+            pos.as_ref().map_or(0, |p| p.line())
+        ),
+        _ => e.to_string(),
+    }
+}
+
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -34,7 +34,7 @@ use chrono::NaiveDate;
 
 use crate::chain;
 use crate::engine::{DayDrivers, Drivers, NetDay, PathDrivers};
-use crate::error::Error;
+use crate::error::{csv_message, Error};
 use crate::fleet::hashcost_usd_per_ph_day;
 use crate::network::{NetworkState, Path};
 use crate::projection::{run_days, Projection, ProjectionRow, Scenario};
@@ -176,25 +176,6 @@ impl CohortTable {
             .iter()
             .map(|c| c.share * c.power_cost_usd_per_kwh)
             .sum()
-    }
-}
-
-fn csv_message(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            pos,
-            expected_len,
-            len,
-            ..
-        } => format!(
-            "line {}: {len} columns, expected {expected_len} like the header",
-            pos.as_ref().map_or(0, |p| p.line())
-        ),
-        csv::ErrorKind::Utf8 { pos, .. } => format!(
-            "line {}: not UTF-8 text",
-            pos.as_ref().map_or(0, |p| p.line())
-        ),
-        _ => e.to_string(),
     }
 }
 

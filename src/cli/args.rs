@@ -585,6 +585,16 @@ pub enum PeriodArg {
     Year,
 }
 
+/// The period a command's rows use: the one given, else a month for the table and a day
+/// for the other formats.
+pub fn period_or_default(p: Option<PeriodArg>, format: Format) -> Period {
+    p.map(Into::into).unwrap_or(if format == Format::Table {
+        Period::Month
+    } else {
+        Period::Day
+    })
+}
+
 impl From<PeriodArg> for Period {
     fn from(p: PeriodArg) -> Period {
         match p {

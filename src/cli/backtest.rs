@@ -111,14 +111,7 @@ pub fn run(a: &BacktestArgs) -> Result<(), Error> {
     }
     let (x0, source) = backtest::start_height(&history, a.height);
     let format: Format = a.output.format.into();
-    let period: Period = a
-        .period
-        .map(Into::into)
-        .unwrap_or(if format == Format::Table {
-            Period::Month
-        } else {
-            Period::Day
-        });
+    let period: Period = super::args::period_or_default(a.period, format);
     let mut w = RowWriter::new(
         format,
         !a.output.no_header,

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use serde_json::Value;
 
-use minecalc::output::{num, tera, usd, write_all, Dest, Format, RowWriter};
+use minecalc::output::{num, usd, write_all, Dest, Format, RowWriter};
 use minecalc::pivot::{
     self, deals, GrowthBreakeven, Pivot, PivotInputs, DEFAULT_CONVERSION_CAPEX_USD_PER_MW,
     DEFAULT_CONVERSION_MONTHS, DEFAULT_DISCOUNT_RATE_PCT, DEFAULT_LEASE_YEARS,
@@ -531,14 +531,7 @@ fn preamble(
                 None => String::new(),
             }
         ),
-        format!(
-            "network  {source}: height {}, difficulty {}, {} EH/s, {}/BTC, fees {} BTC/block",
-            num(st.height as f64, 0),
-            tera(st.difficulty),
-            num(st.hashrate_eh_s(), 1),
-            usd(st.price_usd, 0),
-            st.fees_btc_per_block
-        ),
+        minecalc::output::tables::network_line(source, st),
         format!(
             "paths    hashrate {}/yr, price {}/yr, fees {}/yr from the start; the same engine as `project`",
             pct(g.hashrate_hs.annual_growth),

@@ -53,14 +53,7 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     let plan = &setup.plan;
     let s = &plan.scenario;
     let format: Format = a.output.format.into();
-    let period: Period = a
-        .period
-        .map(Into::into)
-        .unwrap_or(if format == Format::Table {
-            Period::Month
-        } else {
-            Period::Day
-        });
+    let period: Period = super::args::period_or_default(a.period, format);
     let mut risk = a.risk.clone();
     risk.response = risk.response.over_spec(&setup.spec)?;
     let runner = risk.runner(s)?;

@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 
 use minecalc::engine::NetDay;
 use minecalc::montecarlo::{self, McSummary, MonteCarlo};
-use minecalc::output::{num, tera, usd, Dest, Format, RowWriter};
+use minecalc::output::{num, usd, Dest, Format, RowWriter};
 use minecalc::plot;
 use minecalc::projection::{self, Period, Projection, ProjectionRow, Scenario};
 use minecalc::response::{self, CohortTable, ResponseModel, ResponseParams};
@@ -464,14 +464,7 @@ fn mc_preamble(s: &Scenario, source: &str, mc: &MonteCarlo, sm: &McSummary) -> V
             },
             mc.seed
         ),
-        format!(
-            "network  {source}: height {}, difficulty {}, {} EH/s, {}/BTC, fees {} BTC/block",
-            num(st.height as f64, 0),
-            tera(st.difficulty),
-            num(st.hashrate_eh_s(), 1),
-            usd(st.price_usd, 0),
-            st.fees_btc_per_block
-        ),
+        minecalc::output::tables::network_line(source, st),
         format!(
             "paths    price: geometric Brownian motion, {} a year volatility, mean growing {} a year (the median runs below the mean); hashrate {} a year{}, volatility {}",
             pct(mc.price_vol),
