@@ -60,6 +60,16 @@ impl From<serde_json::Error> for Error {
     }
 }
 
+/// A number as an error message shows it: plain, or in exponent form when it is huge or tiny.
+pub fn show(v: f64) -> String {
+    let a = v.abs();
+    if a.is_finite() && a != 0.0 && !(1e-6..1e15).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// A CSV reading error as a message after the file's name: `line N: …`.
 pub fn csv_message(e: &csv::Error) -> String {
     match e.kind() {

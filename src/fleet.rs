@@ -2,7 +2,7 @@
 
 use crate::engine::NetDay;
 use crate::error::Error;
-use crate::network::{non_negative, positive};
+use crate::network::{at_most, non_negative, positive};
 
 /// Hours in a day.
 const HOURS_PER_DAY: f64 = 24.0;
@@ -50,6 +50,10 @@ impl FleetGroup {
         positive("--efficiency", self.efficiency_j_per_th)?;
         non_negative("--power-cost", self.power_cost_usd_per_kwh)?;
         non_negative("--opex", self.opex_usd_per_day)?;
+        at_most("--hashrate", self.hashrate_ths, 1e12)?;
+        at_most("--efficiency", self.efficiency_j_per_th, 1e6)?;
+        at_most("--power-cost", self.power_cost_usd_per_kwh, 1e3)?;
+        at_most("--opex", self.opex_usd_per_day, 1e15)?;
         fraction("--uptime", self.uptime)?;
         fraction("--pool-fee", self.pool_fee)?;
         Ok(())
@@ -265,6 +269,8 @@ impl Fleet {
         self.curtail.validate()?;
         non_negative("--capex", self.capex_usd)?;
         non_negative("--opex", self.opex_usd_per_day)?;
+        at_most("--capex", self.capex_usd, 1e15)?;
+        at_most("--opex", self.opex_usd_per_day, 1e15)?;
         if !(self.discount_rate.is_finite() && self.discount_rate > -1.0) {
             return Err(Error::input(format!(
                 "--discount-rate must be above -100, got {}",

@@ -32,6 +32,10 @@ impl NetworkState {
         positive("--network-hashrate", self.hashrate_hs)?;
         positive("--price", self.price_usd)?;
         non_negative("--fees", self.fees_btc_per_block)?;
+        at_most("--difficulty", self.difficulty, 1e30)?;
+        at_most("--network-hashrate", self.hashrate_eh_s(), 1e15)?;
+        at_most("--price", self.price_usd, 1e12)?;
+        at_most("--fees", self.fees_btc_per_block, 1e6)?;
         if let Some(e) = self.epoch_elapsed_s {
             non_negative("epoch elapsed seconds", e)?;
         }
@@ -51,6 +55,19 @@ pub fn positive(name: &str, v: f64) -> Result<(), Error> {
     } else {
         Err(Error::input(format!(
             "{name} must be a positive number, got {v}"
+        )))
+    }
+}
+
+/// Error when `v` is above `max`: a bound far past any real figure, so that a run's sums stay
+/// finite numbers.
+pub fn at_most(name: &str, v: f64, max: f64) -> Result<(), Error> {
+    if v <= max {
+        Ok(())
+    } else {
+        Err(Error::input(format!(
+            "{name} must be at most {max:e}, got {}",
+            crate::error::show(v)
         )))
     }
 }
@@ -167,9 +184,9 @@ impl Path {
 
 /// Converts a percent number to a growth fraction, checking it is above -100%.
 pub fn growth_fraction(name: &str, percent: f64) -> Result<f64, Error> {
-    if !percent.is_finite() || percent <= -100.0 {
+    if !percent.is_finite() || percent <= -100.0 || percent > 10_000.0 {
         return Err(Error::input(format!(
-            "{name} must be a number above -100 (percent a year), got {percent}"
+            "{name} must be a number above -100 and at most 10000 (percent a year), got {percent}"
         )));
     }
     Ok(percent / 100.0)

@@ -191,7 +191,7 @@ where
                 let at: Vec<String> = axes
                     .iter()
                     .zip(&v)
-                    .map(|(a, x)| format!("{}={x}", a.name))
+                    .map(|(a, x)| format!("{}={}", a.name, crate::error::show(*x)))
                     .collect();
                 Error::input(format!("--vary {}: {e}", at.join(" ")))
             })?;

@@ -313,6 +313,15 @@ fn bad_inputs_exit_2_with_one_line_naming_the_flag() {
         (&["project", "--price", "0"], "--price"),
         (&["project", "--price", "inf"], "--price"),
         (
+            &["project", "--price", "1e308"],
+            "--price must be at most 1e12, got 1e308",
+        ),
+        (
+            &["project", "--hashrate", "1e308"],
+            "--hashrate must be at most",
+        ),
+        (&["project", "--price-growth", "1e6"], "--price-growth"),
+        (
             &["project", "--network-hashrate", "0"],
             "--network-hashrate",
         ),
