@@ -89,11 +89,15 @@ pub fn epoch_of(height: u64) -> u64 {
     height / RETARGET_INTERVAL_BLOCKS
 }
 
+/// The lowest difficulty: the proof-of-work limit (`powLimit`) has difficulty 1.
+pub const MIN_DIFFICULTY: f64 = 1.0;
+
 /// New difficulty after an epoch whose 2016 blocks took `actual_timespan_s` seconds: the
-/// timespan is clamped to [1/4, 4] of two weeks, as in Core's `CalculateNextWorkRequired`.
+/// timespan is clamped to [1/4, 4] of two weeks and the target capped at `powLimit`
+/// (difficulty at least 1), as in Core's `CalculateNextWorkRequired`.
 pub fn retarget(difficulty: f64, actual_timespan_s: f64) -> f64 {
     let span = actual_timespan_s.clamp(TARGET_TIMESPAN_S / 4.0, TARGET_TIMESPAN_S * 4.0);
-    difficulty * TARGET_TIMESPAN_S / span
+    (difficulty * TARGET_TIMESPAN_S / span).max(MIN_DIFFICULTY)
 }
 
 /// Network hashrate (H/s) at which blocks of difficulty `difficulty` arrive every 600 s.
@@ -176,6 +180,8 @@ mod tests {
         assert_eq!(retarget(d, TARGET_TIMESPAN_S / 2.0), 2.0 * d);
         assert_eq!(retarget(d, 1.0), 4.0 * d);
         assert_eq!(retarget(d, 1e12), d / 4.0);
+        // The target never rises above powLimit: difficulty stays at least 1.
+        assert_eq!(retarget(2.0, 1e12), 1.0);
     }
 
     #[test]
