@@ -4,7 +4,7 @@ mod common;
 use common::scenario;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use minecalc::projection::{for_each_day, project};
+use minecalc::model::projection::{for_each_day, project};
 
 fn bench(c: &mut Criterion) {
     let s = scenario(3650);

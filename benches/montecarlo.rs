@@ -5,9 +5,9 @@ mod common;
 use common::scenario;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use minecalc::montecarlo::{self, MonteCarlo};
-use minecalc::projection::{for_each_day, Period};
-use minecalc::response::{self, ResponseModel};
+use minecalc::analyses::montecarlo::{self, MonteCarlo};
+use minecalc::model::projection::{for_each_day, Period};
+use minecalc::model::response::{self, ResponseModel};
 
 fn bench(c: &mut Criterion) {
     let s = scenario(3650);

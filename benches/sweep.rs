@@ -2,9 +2,9 @@
 //! this project's 2-core machine).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use minecalc::network::Snapshot;
-use minecalc::scenario::{PathSeries, Spec};
-use minecalc::sweep::{parse_axis, run, Base};
+use minecalc::analyses::sweep::{parse_axis, run, Base};
+use minecalc::inputs::scenario::{PathSeries, Spec};
+use minecalc::model::network::Snapshot;
 
 fn bench(c: &mut Criterion) {
     let mut spec = Spec::default();

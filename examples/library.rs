@@ -1,9 +1,9 @@
 //! Calls the minecalc library directly: the 2028 halving for an S21 XP-class fleet at three
 //! power prices, without the CLI. Run: `cargo run --example library`.
 
-use minecalc::fleet::{Fleet, FleetGroup};
-use minecalc::network::Snapshot;
-use minecalc::projection::{halving_summary, project, Growth, Horizon, Scenario};
+use minecalc::model::fleet::{Fleet, FleetGroup};
+use minecalc::model::network::Snapshot;
+use minecalc::model::projection::{halving_summary, project, Growth, Horizon, Scenario};
 
 fn main() -> Result<(), minecalc::Error> {
     let network = Snapshot::embedded().state();

@@ -3,19 +3,20 @@
 //! Bitcoin miner economics, day by day across halvings. The model is pure: it takes values
 //! (dates included) and returns rows; it prints nothing and reads no clock, environment or file.
 //!
-//! - [`chain`]: consensus facts, exact (subsidy in satoshis, the retarget rule).
-//! - [`network`]: the network's state and the paths its hashrate, price and fees follow.
-//! - [`engine`]: the day-by-day expected-value block flow, split at halvings and retargets.
-//! - [`fleet`]: machines, their power and costs.
-//! - [`projection`]: a fleet over the engine's days, periods, the halving summary.
-//! - [`hashprice`]: one network state's hashvalue, hashprice and breakevens.
-//! - [`netview`]: the network's power, energy, cohorts and regions, and a region's removal.
-//! - [`pivot`]: keep mining or convert the site to AI/HPC: both paths' cash flows and NPVs.
-//! - [`netinput`]: network documents (Bitcoin Core RPC, mempool.space API, snapshot files)
-//!   read into network figures.
+//! The crate is in layers; arrows point one way (analyses → model; inputs and report beside
+//! them; nothing here knows the command line):
+//!
+//! - [`model`]: pure. Consensus ([`model::chain`]: subsidy in satoshis, the retarget rule), the
+//!   network's state and paths, the day engine, fleets, projections, hashprice, and the network
+//!   models (fixed, response).
+//! - [`inputs`]: what users have: scenario files, series CSV, Bitcoin Core and mempool.space
+//!   documents, the embedded machine and deal catalogs.
+//! - [`analyses`]: built on the model: sweeps, Monte Carlo, backtests, the pivot to AI/HPC,
+//!   the network view.
+//! - [`report`]: one writer per format (table, CSV, JSON, NDJSON), SVG charts, atomic files.
 //!
 //! ```
-//! use minecalc::{chain, network::Snapshot, projection::*, fleet::*};
+//! use minecalc::model::{chain, network::Snapshot, projection::*, fleet::*};
 //! let snap = Snapshot::embedded();
 //! let net = snap.state();
 //! let fleet = Fleet::single(FleetGroup {
@@ -30,26 +31,10 @@
 
 #![warn(missing_docs)]
 
-pub mod backtest;
-pub mod chain;
-pub mod engine;
+pub mod analyses;
 pub mod error;
-pub mod fleet;
-pub mod halvings;
-pub mod hashprice;
-pub mod heatmap;
-pub mod machines;
-pub mod montecarlo;
-pub mod netinput;
-pub mod netview;
-pub mod network;
-pub mod output;
-pub mod pivot;
-pub mod plot;
-pub mod projection;
-pub mod response;
-pub mod scenario;
-pub mod summary;
-pub mod sweep;
+pub mod inputs;
+pub mod model;
+pub mod report;
 
 pub use error::{Error, Result};

@@ -1,9 +1,9 @@
 //! Property tests of the model's invariants.
 
-use minecalc::chain;
-use minecalc::fleet::{Fleet, FleetGroup};
-use minecalc::network::Snapshot;
-use minecalc::projection::{aggregate, project, Growth, Horizon, Period, Scenario};
+use minecalc::model::chain;
+use minecalc::model::fleet::{Fleet, FleetGroup};
+use minecalc::model::network::Snapshot;
+use minecalc::model::projection::{aggregate, project, Growth, Horizon, Period, Scenario};
 use proptest::prelude::*;
 
 fn scenario(power_cost: f64, hashrate_growth: f64, price_growth: f64, days: i64) -> Scenario {

@@ -1,9 +1,9 @@
 //! The scenario the benchmarks share: 1 PH/s at 15 J/TH on the embedded snapshot, with
 //! hashrate, fees and price all growing.
 
-use minecalc::fleet::{Fleet, FleetGroup};
-use minecalc::network::Snapshot;
-use minecalc::projection::{Growth, Horizon, Scenario};
+use minecalc::model::fleet::{Fleet, FleetGroup};
+use minecalc::model::network::Snapshot;
+use minecalc::model::projection::{Growth, Horizon, Scenario};
 
 /// The shared scenario over `days` days.
 pub fn scenario(days: i64) -> Scenario {

@@ -5,13 +5,13 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
-use minecalc::network::{NetworkInputs, NetworkState, ResolvedNetwork, Snapshot};
-use minecalc::output::Format;
-use minecalc::projection::Period;
-use minecalc::scenario::{
+use minecalc::inputs::scenario::{
     flag, parse_series, DateValue, FleetSpec, GroupSpec, HalvingValue, HorizonSpec, NetworkSpec,
     NumOrText, PathSeries, Plan, Spec,
 };
+use minecalc::model::network::{NetworkInputs, NetworkState, ResolvedNetwork, Snapshot};
+use minecalc::model::projection::Period;
+use minecalc::report::Format;
 use minecalc::Error;
 use toml::Spanned;
 
@@ -526,7 +526,7 @@ pub fn read_series(spec: &Spec) -> Result<PathSeries, Error> {
         .file
         .as_ref()
         .and_then(|(n, _)| std::path::Path::new(n).parent().map(|p| p.to_path_buf()));
-    let read = |f: &minecalc::scenario::Field<String>,
+    let read = |f: &minecalc::inputs::scenario::Field<String>,
                 flag: &str|
      -> Result<Vec<(NaiveDate, f64)>, Error> {
         let Some(s) = f else { return Ok(Vec::new()) };
@@ -639,12 +639,12 @@ pub fn parse_percent(s: &str) -> Result<f64, String> {
 
 /// Parses a hashrate in TH/s, with an optional unit suffix (GH, TH, PH, EH, ZH, optionally /s).
 pub fn parse_hashrate_ths(s: &str) -> Result<f64, String> {
-    minecalc::scenario::parse_hashrate(s, 1e12)
+    minecalc::inputs::scenario::parse_hashrate(s, 1e12)
 }
 
 /// Parses a network hashrate in EH/s, with an optional unit suffix.
 pub fn parse_network_hashrate(s: &str) -> Result<f64, String> {
-    minecalc::scenario::parse_hashrate(s, 1e18)
+    minecalc::inputs::scenario::parse_hashrate(s, 1e18)
 }
 
 /// Parses a start date.

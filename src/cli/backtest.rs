@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::Args;
 
-use minecalc::backtest::{self, HistoryFormat, HistoryOptions};
-use minecalc::machines;
-use minecalc::output::{num, usd, Dest, Format, RowWriter};
-use minecalc::plot;
-use minecalc::projection::{Aggregator, Period};
-use minecalc::summary::SummaryBuilder;
+use minecalc::analyses::backtest::{self, HistoryFormat, HistoryOptions};
+use minecalc::inputs::machines;
+use minecalc::model::projection::{Aggregator, Period};
+use minecalc::model::summary::SummaryBuilder;
+use minecalc::report::chart;
+use minecalc::report::{num, usd, Dest, Format, RowWriter};
 use minecalc::Error;
 
 use super::args::{parse_date, FleetArgs, OutputArgs, PeriodArg, ScenarioArgs};
@@ -145,7 +145,7 @@ pub fn run(a: &BacktestArgs) -> Result<(), Error> {
             first.date,
             last.date
         );
-        write_svg(path, &plot::projection_svg(&title, &daily, &fleet)?)?;
+        write_svg(path, &chart::projection_svg(&title, &daily, &fleet)?)?;
     }
     if format == Format::Table {
         let first = history.days.first().map(|d| d.date);

@@ -3,8 +3,8 @@
 use clap::{Args, ValueEnum};
 use serde_json::Value;
 
-use minecalc::output::{write_all_prefixed, Format};
-use minecalc::sweep::{default_bracket, Base, Target};
+use minecalc::analyses::sweep::{default_bracket, Base, Target};
+use minecalc::report::{write_all_prefixed, Format};
 use minecalc::Error;
 
 use super::args::{parse_date, parse_number, OutputArgs, ScenarioArgs};
@@ -112,9 +112,9 @@ pub fn run(a: &BreakevenArgs) -> Result<(), Error> {
             name,
             s.network.date,
             match s.horizon {
-                minecalc::projection::Horizon::Days(n) => format!("{n} days"),
-                minecalc::projection::Horizon::Until(d) => format!("through {d}"),
-                minecalc::projection::Horizon::Halving { height, after_days } => {
+                minecalc::model::projection::Horizon::Days(n) => format!("{n} days"),
+                minecalc::model::projection::Horizon::Until(d) => format!("through {d}"),
+                minecalc::model::projection::Horizon::Halving { height, after_days } => {
                     format!("through the halving at {height} + {after_days} days")
                 }
             },

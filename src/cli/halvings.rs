@@ -2,9 +2,9 @@
 
 use clap::Args;
 
-use minecalc::halvings::{self, LAST_ERA};
-use minecalc::output::{num, tera, write_all};
-use minecalc::projection;
+use minecalc::model::halvings::{self, LAST_ERA};
+use minecalc::model::projection;
+use minecalc::report::{num, tera, write_all};
 use minecalc::Error;
 
 use super::args::{NetworkArgs, OutputArgs};
@@ -22,7 +22,8 @@ pub struct HalvingsArgs {
 pub fn run(a: &HalvingsArgs) -> Result<(), Error> {
     let net = a.network.setup()?;
     let st = &net.resolved.state;
-    let remaining = (LAST_ERA + 1).saturating_sub(minecalc::chain::halvings_at(st.height)) as usize;
+    let remaining =
+        (LAST_ERA + 1).saturating_sub(minecalc::model::chain::halvings_at(st.height)) as usize;
     let estimates = projection::estimate_halvings(st, &net.resolved.drivers, remaining);
     let rows = halvings::schedule(&estimates);
     let pre = vec![

@@ -2,9 +2,9 @@
 
 use clap::Args;
 
-use minecalc::hashprice::hashprice;
-use minecalc::output::tables::hashprice_lines;
-use minecalc::output::{write_all, Format};
+use minecalc::model::hashprice::hashprice;
+use minecalc::report::tables::hashprice_lines;
+use minecalc::report::{write_all, Format};
 use minecalc::Error;
 
 use super::args::{parse_number, NetworkArgs, OutputArgs};

@@ -3,9 +3,9 @@
 use clap::Args;
 use serde_json::Value;
 
-use minecalc::hashprice::hashprice;
-use minecalc::machines::{catalog, MachineRow};
-use minecalc::output::write_all;
+use minecalc::inputs::machines::{catalog, MachineRow};
+use minecalc::model::hashprice::hashprice;
+use minecalc::report::write_all;
 use minecalc::Error;
 
 use super::args::{parse_number, NetworkArgs, OutputArgs};

@@ -3,8 +3,8 @@
 
 use clap::{Args, ValueEnum};
 
-use minecalc::netview::{self, Amount, NetView, Removal};
-use minecalc::output::{num, tera, usd, write_all, Format};
+use minecalc::analyses::netview::{self, Amount, NetView, Removal};
+use minecalc::report::{num, tera, usd, write_all, Format};
 use minecalc::Error;
 
 use super::args::{parse_number, NetworkArgs, NetworkSetup, OutputArgs};

@@ -8,10 +8,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 
-pub use minecalc::netinput::DocumentBase;
-use minecalc::netinput::{self, DocFormat, Document, FigureSources};
-use minecalc::network::{NetworkInputs, Snapshot};
-use minecalc::output::{self, Dest};
+pub use minecalc::inputs::documents::DocumentBase;
+use minecalc::inputs::documents::{self, DocFormat, Document, FigureSources};
+use minecalc::model::network::{NetworkInputs, Snapshot};
+use minecalc::report::{self, Dest};
 use minecalc::Error;
 
 /// Default API for `network snapshot`.
@@ -100,7 +100,7 @@ fn snapshot(a: &SnapshotArgs) -> Result<(), Error> {
             Err(e) => skipped = Some(e.to_string()),
         }
     }
-    let merged = netinput::merge(&docs);
+    let merged = documents::merge(&docs);
     let mut sources = FigureSources::default();
     for (url, fields) in &merged.taken {
         for f in fields {
@@ -125,7 +125,7 @@ fn snapshot(a: &SnapshotArgs) -> Result<(), Error> {
     fallback(&mut sources.fees, "/api/v1/blocks");
     fallback(&mut sources.hashrate, "/api/v1/mining/hashrate/3d");
     fallback(&mut sources.price, "/api/v1/prices");
-    let snap = netinput::snapshot_from(&merged.figures, &sources, base, fetched_at)?;
+    let snap = documents::snapshot_from(&merged.figures, &sources, base, fetched_at)?;
     let mut dest = Dest::open(a.output.as_deref())?;
     serde_json::to_writer_pretty(&mut dest, &snap)?;
     dest.write_all(b"\n")?;
@@ -144,10 +144,10 @@ fn snapshot(a: &SnapshotArgs) -> Result<(), Error> {
         "minecalc: network snapshot from {base} at {}: height {}, difficulty {}, hashrate {} EH/s, price {}, fees {} BTC/block{epoch}; {to}",
         fetched_at.format("%Y-%m-%dT%H:%M:%SZ"),
         snap.height.value,
-        output::tera(snap.difficulty.value),
-        output::num(snap.network_hashrate_eh_s.value, 1),
-        output::usd(snap.btc_price_usd.value, 0),
-        output::num(snap.fees_btc_per_block.value, 4),
+        report::tera(snap.difficulty.value),
+        report::num(snap.network_hashrate_eh_s.value, 1),
+        report::usd(snap.btc_price_usd.value, 0),
+        report::num(snap.fees_btc_per_block.value, 4),
     );
     Ok(())
 }
@@ -188,7 +188,7 @@ fn fetch_document(agent: &ureq::Agent, url: &str, format: DocFormat) -> Result<D
             return Err(Error::runtime(format!("GET {url}: {what}")));
         }
     };
-    let doc = netinput::parse_document(url, &body).map_err(|e| Error::runtime(e.to_string()))?;
+    let doc = documents::parse_document(url, &body).map_err(|e| Error::runtime(e.to_string()))?;
     if doc.format != format {
         return Err(Error::runtime(format!(
             "{url}: expected {format}, got {}",
@@ -221,7 +221,7 @@ pub fn read_documents(paths: &[PathBuf]) -> Result<Vec<Document>, Error> {
         } else {
             read_file(p, &name)?
         };
-        docs.push(netinput::parse_document(&name, &text)?);
+        docs.push(documents::parse_document(&name, &text)?);
     }
     Ok(docs)
 }
@@ -254,7 +254,7 @@ pub fn base_from_documents(
             crate::warn(&format!("{}: the node warns: {w}", d.name));
         }
     }
-    let merged = netinput::merge(&docs);
+    let merged = documents::merge(&docs);
     let today = Utc::now().date_naive();
     let fallback = format!("embedded snapshot of {}", snap.as_of);
     merged

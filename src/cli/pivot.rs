@@ -7,16 +7,17 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use serde_json::Value;
 
-use minecalc::output::{num, usd, write_all, Dest, Format, RowWriter};
-use minecalc::pivot::{
-    self, deals, GrowthBreakeven, Pivot, PivotInputs, DEFAULT_CONVERSION_CAPEX_USD_PER_MW,
+use minecalc::analyses::pivot::{
+    self, GrowthBreakeven, Pivot, PivotInputs, DEFAULT_CONVERSION_CAPEX_USD_PER_MW,
     DEFAULT_CONVERSION_MONTHS, DEFAULT_DISCOUNT_RATE_PCT, DEFAULT_LEASE_YEARS,
     DEFAULT_NOI_MARGIN_PCT, DEFAULT_PARTIAL_MINING_PCT, DEFAULT_PUE, DEFAULT_SITE_MW,
     GROWTH_SEARCH_PCT,
 };
-use minecalc::projection::Scenario;
-use minecalc::scenario::{self, Plan, Spec};
-use minecalc::sweep::{self, parse_axis_with, Axis};
+use minecalc::analyses::sweep::{self, parse_axis_with, Axis};
+use minecalc::inputs::deals;
+use minecalc::inputs::scenario::{self, Plan, Spec};
+use minecalc::model::projection::Scenario;
+use minecalc::report::{num, usd, write_all, Dest, Format, RowWriter};
 use minecalc::Error;
 
 use super::args::{
@@ -531,7 +532,7 @@ fn preamble(
                 None => String::new(),
             }
         ),
-        minecalc::output::tables::network_line(source, st),
+        minecalc::report::tables::network_line(source, st),
         format!(
             "paths    hashrate {}/yr, price {}/yr, fees {}/yr from the start; the same engine as `project`",
             pct(g.hashrate_hs.annual_growth),

@@ -3,11 +3,11 @@
 use clap::Args;
 use serde_json::Value;
 
-use minecalc::output::tables::network_line;
-use minecalc::output::{num, prefix_value, usd, Dest, Format, RowWriter};
-use minecalc::projection::{self, Aggregator, Horizon, Period, Projection, ProjectionRow};
-use minecalc::scenario::Plan;
-use minecalc::summary::Summary;
+use minecalc::inputs::scenario::Plan;
+use minecalc::model::projection::{self, Aggregator, Horizon, Period, Projection, ProjectionRow};
+use minecalc::model::summary::Summary;
+use minecalc::report::tables::network_line;
+use minecalc::report::{num, prefix_value, usd, Dest, Format, RowWriter};
 use minecalc::Error;
 
 use super::args::{OutputArgs, PeriodArg, ScenarioArgs};

@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use minecalc::engine::NetDay;
-use minecalc::montecarlo::{self, McSummary, MonteCarlo};
-use minecalc::output::{num, usd, Dest, Format, RowWriter};
-use minecalc::plot;
-use minecalc::projection::{self, Period, Projection, ProjectionRow, Scenario};
-use minecalc::response::{self, CohortTable, ResponseModel, ResponseParams};
-use minecalc::summary::{self, Summary};
+use minecalc::analyses::montecarlo::{self, McSummary, MonteCarlo};
+use minecalc::model::engine::NetDay;
+use minecalc::model::projection::{self, Period, Projection, ProjectionRow, Scenario};
+use minecalc::model::response::{self, CohortTable, ResponseModel, ResponseParams};
+use minecalc::model::summary::{self, Summary};
+use minecalc::report::chart;
+use minecalc::report::{num, usd, Dest, Format, RowWriter};
 use minecalc::Error;
 
 use super::args::{parse_number, parse_percent};
@@ -58,7 +58,7 @@ pub fn write_svg(path: &Path, svg: &str) -> Result<(), Error> {
 }
 
 /// A chart title's description of the fleet.
-pub fn fleet_title(fleet: &minecalc::fleet::Fleet) -> String {
+pub fn fleet_title(fleet: &minecalc::model::fleet::Fleet) -> String {
     let g = &fleet.groups;
     if g.len() == 1 {
         format!(
@@ -213,7 +213,10 @@ impl ResponseArgs {
 impl ResponseArgs {
     /// These flags over a scenario file's `[network] model` and `cohorts` (a cohorts path in
     /// the file is relative to the file).
-    pub fn over_spec(&self, spec: &minecalc::scenario::Spec) -> Result<ResponseArgs, Error> {
+    pub fn over_spec(
+        &self,
+        spec: &minecalc::inputs::scenario::Spec,
+    ) -> Result<ResponseArgs, Error> {
         let mut a = self.clone();
         if a.network_model.is_none() {
             a.network_model = match spec.network_model()? {
@@ -320,7 +323,7 @@ impl RiskArgs {
                 ""
             }
         );
-        write_svg(path, &plot::projection_svg(&title, &p.rows, &s.fleet)?)
+        write_svg(path, &chart::projection_svg(&title, &p.rows, &s.fleet)?)
     }
 
     /// Errors for Monte Carlo flags given without `--paths`, or `--paths` without a volatility.
@@ -406,7 +409,7 @@ impl RiskArgs {
             );
             write_svg(
                 path,
-                &plot::fan_svg(&title, &r.bands, &r.central, &r.summary)?,
+                &chart::fan_svg(&title, &r.bands, &r.central, &r.summary)?,
             )?;
         }
         let format: Format = a.output.format.into();
@@ -464,7 +467,7 @@ fn mc_preamble(s: &Scenario, source: &str, mc: &MonteCarlo, sm: &McSummary) -> V
             },
             mc.seed
         ),
-        minecalc::output::tables::network_line(source, st),
+        minecalc::report::tables::network_line(source, st),
         format!(
             "paths    price: geometric Brownian motion, {} a year volatility, mean growing {} a year (the median runs below the mean); hashrate {} a year{}, volatility {}",
             pct(mc.price_vol),

@@ -5,7 +5,7 @@ use std::io::Write;
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
-use minecalc::output::Dest;
+use minecalc::report::Dest;
 use minecalc::Error;
 
 /// Arguments of `minecalc completions`.

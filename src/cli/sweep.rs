@@ -5,12 +5,12 @@ use std::io::IsTerminal;
 use clap::Args;
 use serde_json::Value;
 
-use minecalc::heatmap::{unit_of, HeatMap};
-use minecalc::montecarlo::{self, MonteCarlo};
-use minecalc::output::{Dest, RowWriter};
-use minecalc::sweep::{self, parse_axis, Axis, Base, SweepRow};
+use minecalc::analyses::montecarlo::{self, MonteCarlo};
+use minecalc::analyses::sweep::{self, parse_axis, Axis, Base, SweepRow};
+use minecalc::model::{response, summary};
+use minecalc::report::heatmap::{unit_of, HeatMap};
+use minecalc::report::{Dest, RowWriter};
 use minecalc::Error;
-use minecalc::{response, summary};
 
 use super::args::{OutputArgs, ScenarioArgs};
 use super::project::{parse_tag, tag_prefix};
@@ -53,7 +53,7 @@ fn parse_vary(s: &str) -> Result<Axis, String> {
         .unwrap_or("")
         .trim()
         .trim_start_matches("--");
-    if minecalc::pivot::PARAMETERS.contains(&name) {
+    if minecalc::analyses::pivot::PARAMETERS.contains(&name) {
         return Err(format!(
             "{name} is a parameter of `minecalc pivot`, not of a mining scenario; for the keep-mining-or-convert decision map use `minecalc pivot --vary {s}`"
         ));
@@ -110,7 +110,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
         !a.output.no_header,
         Dest::open(a.output.output.as_deref())?,
     );
-    if format == minecalc::output::Format::Table {
+    if format == minecalc::report::Format::Table {
         let mut pre = vec![format!(
             "minecalc sweep: {total} scenarios, network from {}; each row sums its whole horizon",
             setup.source
@@ -230,7 +230,7 @@ fn monte_carlo(m: &MonteCarloArgs) -> Result<Option<MonteCarlo>, Error> {
         price_vol: price_vol / 100.0,
         hashrate_vol: m.hashrate_vol.unwrap_or(0.0) / 100.0,
         seed: m.seed.unwrap_or(DEFAULT_SEED),
-        period: minecalc::projection::Period::Year,
+        period: minecalc::model::projection::Period::Year,
         bands: false,
     };
     mc.validate()?;

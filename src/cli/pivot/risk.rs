@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use minecalc::output::{num, write_all, Dest, Format};
-use minecalc::pivot::risk::{self, PivotMonteCarlo, PivotRisk};
-use minecalc::pivot::{self, Pivot, PivotInputs};
-use minecalc::plot;
-use minecalc::projection::Scenario;
+use minecalc::analyses::pivot::risk::{self, PivotMonteCarlo, PivotRisk};
+use minecalc::analyses::pivot::{self, Pivot, PivotInputs};
+use minecalc::model::projection::Scenario;
+use minecalc::report::chart;
+use minecalc::report::{num, write_all, Dest, Format};
 use minecalc::Error;
 
 use super::super::args::parse_percent;
@@ -146,7 +146,7 @@ pub fn draw(
     risk: Option<&PivotRisk>,
 ) -> Result<(), Error> {
     let days = pivot::cash_by_day(s, i)?;
-    file.write(&plot::pivot::pivot_svg(&title(i, p), p, i, &days, risk)?)
+    file.write(&chart::pivot::pivot_svg(&title(i, p), p, i, &days, risk)?)
 }
 
 /// Runs `pivot --paths …`: one summary row, the chart if asked for.

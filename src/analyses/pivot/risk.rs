@@ -2,7 +2,7 @@
 //! volatile.
 //!
 //! - **Price** follows geometric Brownian motion around the scenario's price path, drawn by
-//!   [`crate::montecarlo::NoisyDrivers`] exactly as `project --paths` draws it: path `i` reads
+//!   [`crate::analyses::montecarlo::NoisyDrivers`] exactly as `project --paths` draws it: path `i` reads
 //!   stream `i` of ChaCha8 seeded from the seed, one standard normal a day, and its price on
 //!   day `d` is the path's price × `exp(Σ(-σ²/2·dt + σ·√dt·Z))`, `dt = 1/365`. So the mean
 //!   price follows the path and the median runs below it. With the same seed (and no hashrate
@@ -18,7 +18,7 @@
 //! - Memory is the engine's days once, plus a few numbers per path (and, for the chart's
 //!   bands, two per path and model year): never paths × days.
 //! - Percentiles interpolate linearly between order statistics (type 7), as
-//!   [`crate::montecarlo::percentile`].
+//!   [`crate::analyses::montecarlo::percentile`].
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -26,11 +26,13 @@ use serde::Serialize;
 
 use super::{prepare, Prepared};
 use super::{GrowthBreakeven, Pivot, PivotInputs};
-use crate::engine::{DayDrivers, Drivers, NetDay};
+use crate::analyses::montecarlo::{
+    percentile, MonteCarlo, NoisyDrivers, MAX_SAMPLE_BYTES, PERCENTILES,
+};
 use crate::error::Error;
-use crate::montecarlo::{percentile, MonteCarlo, NoisyDrivers, MAX_SAMPLE_BYTES, PERCENTILES};
-use crate::output::{num, usd, TableRow};
-use crate::projection::{Period, Scenario};
+use crate::model::engine::{DayDrivers, Drivers, NetDay};
+use crate::model::projection::{Period, Scenario};
+use crate::report::{num, usd, TableRow};
 
 /// How a pivot Monte Carlo run goes.
 #[derive(Debug, Clone, Copy, PartialEq)]

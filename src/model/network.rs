@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::chain;
 use crate::error::Error;
+use crate::model::chain;
 
 /// Network state at 00:00 UTC of `date`.
 #[derive(Debug, Clone, PartialEq)]
@@ -235,7 +235,7 @@ pub struct Snapshot {
 }
 
 /// The snapshot embedded in the binary.
-pub const EMBEDDED_SNAPSHOT_JSON: &str = include_str!("../data/network.json");
+pub const EMBEDDED_SNAPSHOT_JSON: &str = include_str!("../../data/network.json");
 
 impl Snapshot {
     /// Parses a snapshot document.
@@ -350,7 +350,7 @@ pub struct ResolvedNetwork {
     /// The state at the start date.
     pub state: NetworkState,
     /// The paths from the start date.
-    pub drivers: crate::engine::PathDrivers,
+    pub drivers: crate::model::engine::PathDrivers,
     /// Days the base state was rolled forward by the model to reach the start (0 if none).
     pub rolled_days: i64,
 }
@@ -396,7 +396,7 @@ impl NetworkInputs {
         let start = self.start.unwrap_or(base.date);
         let base_drivers = self.paths(base);
         let mut state = if start >= base.date {
-            crate::engine::roll_forward(base, base_drivers, start)
+            crate::model::engine::roll_forward(base, base_drivers, start)
         } else if self.height.is_some() && (self.difficulty.is_some() || self.hashrate_hs.is_some())
         {
             NetworkState {
@@ -448,8 +448,8 @@ impl NetworkInputs {
     }
 
     /// Growth paths from a state's figures on its date.
-    pub fn paths(&self, s: &NetworkState) -> crate::engine::PathDrivers {
-        crate::engine::PathDrivers {
+    pub fn paths(&self, s: &NetworkState) -> crate::model::engine::PathDrivers {
+        crate::model::engine::PathDrivers {
             hashrate_hs: Path::growth(s.hashrate_hs, s.date, self.hashrate_growth),
             price_usd: Path::growth(s.price_usd, s.date, self.price_growth),
             fees_btc_per_block: Path::growth(s.fees_btc_per_block, s.date, self.fee_growth),

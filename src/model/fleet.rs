@@ -1,8 +1,8 @@
 //! A fleet: groups of machines, each with its hashrate, efficiency, power cost and uptime.
 
-use crate::engine::NetDay;
 use crate::error::Error;
-use crate::network::{at_most, non_negative, positive};
+use crate::model::engine::NetDay;
+use crate::model::network::{at_most, non_negative, positive};
 
 /// Hours in a day.
 const HOURS_PER_DAY: f64 = 24.0;

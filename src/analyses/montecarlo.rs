@@ -28,10 +28,10 @@ use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::engine::{DayDrivers, Drivers, NetDay};
 use crate::error::Error;
-use crate::projection::{run_days, Horizon, Period, ProjectionRow, Scenario};
-use crate::response::ResponseModel;
+use crate::model::engine::{DayDrivers, Drivers, NetDay};
+use crate::model::projection::{run_days, Horizon, Period, ProjectionRow, Scenario};
+use crate::model::response::ResponseModel;
 
 /// The percentiles every band reports.
 pub const PERCENTILES: [f64; 5] = [5.0, 25.0, 50.0, 75.0, 95.0];
@@ -518,9 +518,9 @@ fn summarize(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fleet::{Fleet, FleetGroup};
-    use crate::network::NetworkState;
-    use crate::projection::{aggregate, Growth};
+    use crate::model::fleet::{Fleet, FleetGroup};
+    use crate::model::network::NetworkState;
+    use crate::model::projection::{aggregate, Growth};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -532,7 +532,7 @@ mod tests {
             date: d("2026-01-01"),
             height: 930_000,
             difficulty,
-            hashrate_hs: crate::chain::hashrate_from_difficulty(difficulty),
+            hashrate_hs: crate::model::chain::hashrate_from_difficulty(difficulty),
             fees_btc_per_block: 0.02,
             price_usd: price,
             epoch_elapsed_s: None,
@@ -574,7 +574,7 @@ mod tests {
     fn zero_volatility_reproduces_the_projection() {
         let s = scenario(120, 100_000.0, 0.0);
         let r = run(&s, None, &mc(3, 0.0, Period::Month), &|| {}).unwrap();
-        let p = crate::projection::project(&s).unwrap();
+        let p = crate::model::projection::project(&s).unwrap();
         let months = aggregate(&p.rows, Period::Month);
         assert_eq!(r.bands.len(), months.len());
         for (b, m) in r.bands.iter().zip(&months) {
@@ -655,11 +655,11 @@ mod tests {
     fn loss_probability_and_payback() {
         // Capex of 30 days' margin without noise: every path pays back around day 30.
         let s0 = scenario(200, 100_000.0, 0.0);
-        let base = crate::summary::summarize(&s0).unwrap();
+        let base = crate::model::summary::summarize(&s0).unwrap();
         let capex = base.margin_usd / 200.0 * 30.0;
         let s = scenario(200, 100_000.0, capex);
         let r = run(&s, None, &mc(5, 0.0, Period::Month), &|| {}).unwrap();
-        let expect = crate::summary::summarize(&s).unwrap().payback_date;
+        let expect = crate::model::summary::summarize(&s).unwrap().payback_date;
         assert!(expect.is_some());
         assert_eq!(r.summary.payback_date_p5, expect);
         assert_eq!(r.summary.payback_date_p95, expect);

@@ -24,18 +24,17 @@
 //! own daily rule (pool fee, uptime, shutdown). Mining's advantage grows with the price, so the
 //! root, when there is one in the searched range, is unique.
 
-pub mod deals;
 pub mod risk;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-use crate::engine::NetDay;
 use crate::error::Error;
-use crate::fleet::Fleet;
-use crate::network::{non_negative, positive};
-use crate::output::{num, usd, TableRow};
-use crate::projection::{self, Horizon, Scenario, MAX_DAYS};
+use crate::model::engine::NetDay;
+use crate::model::fleet::Fleet;
+use crate::model::network::{non_negative, positive};
+use crate::model::projection::{self, Horizon, Scenario, MAX_DAYS};
+use crate::report::{num, usd, TableRow};
 
 /// Days in a model year (the row length, the lease year, the discounting exponent's unit).
 pub const DAYS_PER_YEAR: usize = 365;
@@ -70,7 +69,7 @@ pub const DEFAULT_DISCOUNT_RATE_PCT: f64 = 10.0;
 pub const DEFAULT_PARTIAL_MINING_PCT: f64 = 50.0;
 
 /// The parameters of the site and the lease case, by flag name: what `pivot --vary` can vary
-/// besides the scenario's ([`crate::scenario::PARAMETERS`]; `discount-rate` is one of those).
+/// besides the scenario's ([`crate::inputs::scenario::PARAMETERS`]; `discount-rate` is one of those).
 /// Values are in the flags' units (percent for `lease-escalator`, `noi-margin` and
 /// `mine-during-conversion-pct`).
 pub const PARAMETERS: &[&str] = &[
@@ -674,7 +673,7 @@ fn assemble(
         r.breakeven_price_growth_status = b.status().to_string();
     }
     let last = rows.last().cloned().unwrap_or_default();
-    let window = crate::summary::HALVING_WINDOW_DAYS;
+    let window = crate::model::summary::HALVING_WINDOW_DAYS;
     let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
     let around = halving_day.and_then(|h| {
         let before = mean(&margins[h.saturating_sub(window)..h])?;
@@ -868,7 +867,7 @@ fn growth_cell(pct: Option<f64>, status: &str) -> String {
     }
 }
 
-impl TableRow for deals::DealRow {
+impl TableRow for crate::inputs::deals::DealRow {
     fn table_headers() -> Vec<&'static str> {
         vec![
             "announced",

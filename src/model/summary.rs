@@ -5,9 +5,9 @@ use std::collections::VecDeque;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-use crate::engine::NetDay;
 use crate::error::Error;
-use crate::projection::{run_days, ProjectionRow, Scenario};
+use crate::model::engine::NetDay;
+use crate::model::projection::{run_days, ProjectionRow, Scenario};
 
 /// Days averaged on each side of a halving.
 pub const HALVING_WINDOW_DAYS: usize = 30;

@@ -10,10 +10,10 @@ use plotters::prelude::*;
 
 use super::{err, legend, range, short, Chart};
 use super::{BLUE_, FONT, GREEN_, GREY, HALVING, HEIGHT, ORANGE, WIDTH};
+use crate::analyses::pivot::risk::{PivotBand, PivotRisk};
+use crate::analyses::pivot::{Pivot, PivotDay, PivotInputs};
 use crate::error::Error;
-use crate::output::{num, usd};
-use crate::pivot::risk::{PivotBand, PivotRisk};
-use crate::pivot::{Pivot, PivotDay, PivotInputs};
+use crate::report::{num, usd};
 
 /// Chart height, px: one panel.
 const PIVOT_HEIGHT: u32 = HEIGHT * 7 / 10;
@@ -70,7 +70,7 @@ fn year_label(x: &f64) -> String {
 }
 
 /// A pivot as an SVG document: the run `p` of `inputs`, its days (from
-/// [`crate::pivot::cash_by_day`]) and, optionally, a Monte Carlo run of it.
+/// [`crate::analyses::pivot::cash_by_day`]) and, optionally, a Monte Carlo run of it.
 pub fn pivot_svg(
     title: &str,
     p: &Pivot,

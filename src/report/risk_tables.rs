@@ -1,7 +1,7 @@
 //! How the Monte Carlo rows read in the human table.
 
 use super::{usd, TableRow};
-use crate::montecarlo::{BandRow, McSummary};
+use crate::analyses::montecarlo::{BandRow, McSummary};
 
 fn pct(v: f64) -> String {
     format!("{:.1}%", v)

@@ -14,10 +14,10 @@ use chrono::NaiveDate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::analyses::montecarlo::{BandRow, McSummary};
 use crate::error::Error;
-use crate::fleet::Fleet;
-use crate::montecarlo::{BandRow, McSummary};
-use crate::projection::ProjectionRow;
+use crate::model::fleet::Fleet;
+use crate::model::projection::ProjectionRow;
 
 pub mod pivot;
 
@@ -168,7 +168,7 @@ fn halvings_of(rows: &[ProjectionRow], start: NaiveDate) -> Vec<(f64, String)> {
                 x,
                 format!(
                     " halving {} {}",
-                    crate::output::num(height.parse::<f64>().unwrap_or(0.0), 0),
+                    crate::report::num(height.parse::<f64>().unwrap_or(0.0), 0),
                     at.map_or(r.date.to_string(), |t| t.date().to_string())
                 ),
             ))

@@ -20,18 +20,18 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::chain;
-use crate::engine::{Engine, PathDrivers};
 use crate::error::Error;
-use crate::fleet::hashcost_usd_per_ph_day;
-use crate::hashprice::hashprice;
-use crate::network::{positive, NetworkState, Path};
-use crate::output::{num, usd, TableRow};
+use crate::model::chain;
+use crate::model::engine::{Engine, PathDrivers};
+use crate::model::fleet::hashcost_usd_per_ph_day;
+use crate::model::hashprice::hashprice;
+use crate::model::network::{positive, NetworkState, Path};
+use crate::report::{num, usd, TableRow};
 
 /// The fleet cohorts embedded in the binary (data/network_fleet.csv).
-pub const EMBEDDED_COHORTS_CSV: &str = include_str!("../data/network_fleet.csv");
+pub const EMBEDDED_COHORTS_CSV: &str = include_str!("../../data/network_fleet.csv");
 /// The regions embedded in the binary (data/regions.csv).
-pub const EMBEDDED_REGIONS_CSV: &str = include_str!("../data/regions.csv");
+pub const EMBEDDED_REGIONS_CSV: &str = include_str!("../../data/regions.csv");
 /// Days the engine runs at most to see two retargets after a removal.
 pub const MAX_RESPONSE_DAYS: usize = 3 * 365;
 
@@ -683,7 +683,7 @@ impl TableRow for RegionRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::network::Path;
+    use crate::model::network::Path;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -3,11 +3,11 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-use crate::chain;
-use crate::engine::{Drivers, Engine, NetDay, PathDrivers};
 use crate::error::Error;
-use crate::fleet::{Fleet, GroupDay};
-use crate::network::{NetworkState, Path};
+use crate::model::chain;
+use crate::model::engine::{Drivers, Engine, NetDay, PathDrivers};
+use crate::model::fleet::{Fleet, GroupDay};
+use crate::model::network::{NetworkState, Path};
 
 /// The longest horizon the engine will run, in days (100 years).
 pub const MAX_DAYS: i64 = 36_500;
@@ -255,7 +255,7 @@ where
     let mut cum_margin = 0.0;
     let capex = s.fleet.capex_usd;
     let mut npv = -capex;
-    let discount = crate::network::AnnualFactor::new(s.fleet.discount_rate);
+    let discount = crate::model::network::AnnualFactor::new(s.fleet.discount_rate);
     let mut remaining: Option<i64> = match s.horizon {
         Horizon::Days(n) => Some(n),
         Horizon::Until(d) => Some((d - s.start()).num_days() + 1),
@@ -571,7 +571,7 @@ where
 {
     let n = s.fleet.groups.len();
     let mut cum = vec![(0.0, 0.0, 0.0); n];
-    let discount = crate::network::AnnualFactor::new(s.fleet.discount_rate);
+    let discount = crate::model::network::AnnualFactor::new(s.fleet.discount_rate);
     let mut day = 0i64;
     let mut rows = Vec::with_capacity(n);
     for_each_day(s, |net, fleet_row| {

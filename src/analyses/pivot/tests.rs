@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::chain;
-use crate::fleet::{Fleet, FleetGroup};
-use crate::network::NetworkState;
-use crate::projection::{Growth, Horizon, Scenario};
+use crate::model::chain;
+use crate::model::fleet::{Fleet, FleetGroup};
+use crate::model::network::NetworkState;
+use crate::model::projection::{Growth, Horizon, Scenario};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

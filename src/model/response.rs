@@ -32,16 +32,16 @@ use std::rc::Rc;
 
 use chrono::NaiveDate;
 
-use crate::chain;
-use crate::engine::{DayDrivers, Drivers, NetDay, PathDrivers};
 use crate::error::{csv_message, Error};
-use crate::fleet::hashcost_usd_per_ph_day;
-use crate::network::{NetworkState, Path};
-use crate::projection::{run_days, Projection, ProjectionRow, Scenario};
-use crate::summary::{Summary, SummaryBuilder};
+use crate::model::chain;
+use crate::model::engine::{DayDrivers, Drivers, NetDay, PathDrivers};
+use crate::model::fleet::hashcost_usd_per_ph_day;
+use crate::model::network::{NetworkState, Path};
+use crate::model::projection::{run_days, Projection, ProjectionRow, Scenario};
+use crate::model::summary::{Summary, SummaryBuilder};
 
 /// The embedded cohort table.
-pub const EMBEDDED_COHORTS_CSV: &str = include_str!("../data/network_fleet.csv");
+pub const EMBEDDED_COHORTS_CSV: &str = include_str!("../../data/network_fleet.csv");
 /// Name of the embedded cohort table in messages.
 pub const EMBEDDED_COHORTS_NAME: &str = "data/network_fleet.csv";
 
@@ -272,8 +272,8 @@ impl ResponseModel {
             " (% a year)",
         )?;
         range("--cost-spread", p.cost_spread * 100.0, 0.0, 300.0, " (%)")?;
-        crate::network::positive("--new-efficiency", p.new_efficiency_j_per_th)?;
-        crate::network::non_negative("--new-power-cost", p.new_power_cost_usd_per_kwh)?;
+        crate::model::network::positive("--new-efficiency", p.new_efficiency_j_per_th)?;
+        crate::model::network::non_negative("--new-power-cost", p.new_power_cost_usd_per_kwh)?;
         Ok(())
     }
 
@@ -632,7 +632,7 @@ pub fn fill_row(row: &mut ProjectionRow, mix: &NetworkMix) {
     row.network_power_gw = Some(mix.power_gw());
 }
 
-/// As [`crate::projection::run_days`] on the response model: `f` gets each network day and
+/// As [`crate::model::projection::run_days`] on the response model: `f` gets each network day and
 /// daily row (with the network-mix columns filled in).
 pub fn for_each_day<F>(s: &Scenario, model: &ResponseModel, mut f: F) -> Result<(), Error>
 where
@@ -672,7 +672,7 @@ pub fn summarize(s: &Scenario, model: &ResponseModel) -> Result<Summary, Error> 
     Ok(b.finish())
 }
 
-/// As [`crate::projection::for_each_day_by_group`] on the response model: each group's own
+/// As [`crate::model::projection::for_each_day_by_group`] on the response model: each group's own
 /// daily row as well as the fleet's (groups carry no capex: their `cumulative_net_usd` and
 /// `npv_usd` are the discounted margins alone).
 pub fn for_each_day_by_group<F>(s: &Scenario, model: &ResponseModel, mut f: F) -> Result<(), Error>
@@ -713,8 +713,8 @@ fn copy_network_columns(row: &mut ProjectionRow, from: &ProjectionRow) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fleet::{Fleet, FleetGroup};
-    use crate::projection::{Growth, Horizon};
+    use crate::model::fleet::{Fleet, FleetGroup};
+    use crate::model::projection::{Growth, Horizon};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -854,7 +854,7 @@ mod tests {
             },
             ..ResponseModel::embedded()
         };
-        let fixed = crate::projection::project(&s).unwrap();
+        let fixed = crate::model::projection::project(&s).unwrap();
         let resp = project(&s, &model).unwrap();
         assert_eq!(fixed.rows.len(), resp.rows.len());
         for (a, b) in fixed.rows.iter().zip(&resp.rows) {
@@ -928,7 +928,7 @@ mod tests {
                 > pf.rows[j - 1].hashprice_usd_per_ph_day * 1.03
         );
         // The fixed model keeps its hashrate: difficulty stays put.
-        let fixed = crate::projection::project(&s).unwrap();
+        let fixed = crate::model::projection::project(&s).unwrap();
         for (_, r) in retargets(&fixed.rows) {
             assert!((r - 1.0).abs() < 1e-6, "{r}");
         }

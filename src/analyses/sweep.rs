@@ -6,10 +6,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::network::NetworkState;
-use crate::projection::{run_days, Horizon};
-use crate::scenario::{PathSeries, Spec, PARAMETERS};
-use crate::summary::{summarize, Summary};
+use crate::inputs::scenario::{PathSeries, Spec, PARAMETERS};
+use crate::model::network::NetworkState;
+use crate::model::projection::{run_days, Horizon};
+use crate::model::summary::{summarize, Summary};
 
 /// Most combinations one sweep may have.
 pub const MAX_COMBINATIONS: usize = 10_000_000;
@@ -352,7 +352,7 @@ impl Base<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::network::Snapshot;
+    use crate::model::network::Snapshot;
 
     #[test]
     fn ranges_come_from_an_index() {
@@ -405,7 +405,7 @@ mod tests {
             .breakeven("power-cost", 0.0, 2.0, Target::Margin)
             .unwrap();
         assert!(be.found);
-        let hp = crate::hashprice::hashprice(&net, Some(20.0), Some(0.05)).unwrap();
+        let hp = crate::model::hashprice::hashprice(&net, Some(20.0), Some(0.05)).unwrap();
         // Difficulty retargets within the 30 days, so compare loosely with the day-0 breakeven.
         let expect = hp.breakeven_power_cost_usd_per_kwh.unwrap();
         assert!(
@@ -477,7 +477,7 @@ pub struct SweepRow {
 
 impl SweepRow {
     /// A row from a summary and, with Monte Carlo, its summary.
-    pub fn new(summary: Summary, mc: Option<&crate::montecarlo::McSummary>) -> SweepRow {
+    pub fn new(summary: Summary, mc: Option<&crate::analyses::montecarlo::McSummary>) -> SweepRow {
         SweepRow {
             summary,
             loss_probability_pct: mc.map(|m| m.loss_probability_pct),

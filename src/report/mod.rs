@@ -9,6 +9,8 @@ use serde_json::Value;
 
 use crate::error::Error;
 
+pub mod chart;
+pub mod heatmap;
 mod risk_tables;
 pub mod tables;
 

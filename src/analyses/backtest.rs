@@ -23,12 +23,12 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::chain::{self, HALVING_INTERVAL_BLOCKS, RETARGET_INTERVAL_BLOCKS};
-use crate::engine::NetDay;
 use crate::error::{csv_message, Error};
-use crate::fleet::Fleet;
-use crate::network::AnnualFactor;
-use crate::projection::ProjectionRow;
+use crate::model::chain::{self, HALVING_INTERVAL_BLOCKS, RETARGET_INTERVAL_BLOCKS};
+use crate::model::engine::NetDay;
+use crate::model::fleet::Fleet;
+use crate::model::network::AnnualFactor;
+use crate::model::projection::ProjectionRow;
 
 /// Fees of a history day.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -577,7 +577,7 @@ fn retargets_in(x0: f64, x1: f64) -> impl Iterator<Item = u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fleet::FleetGroup;
+    use crate::model::fleet::FleetGroup;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -591,7 +591,7 @@ mod tests {
     /// 2.4, worldstockmarket.net); total fees $7.7M on 19 April, $81M on the 20th and $22.37M
     /// on the 21st (YCharts via The Block, 2024-04-22), divided by the day's approximate price
     /// ($64,000; $64,840 per CoinGecko after the halving; $65,700 per The Block).
-    const HALVING_2024: &str = include_str!("../examples/history-2024-halving.csv");
+    const HALVING_2024: &str = include_str!("../../examples/history-2024-halving.csv");
 
     fn rows(h: &History, given: Option<u64>) -> Vec<(NetDay, ProjectionRow)> {
         let (x0, src) = start_height(h, given);

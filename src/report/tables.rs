@@ -1,9 +1,9 @@
 //! How each row type reads in the human table (the only place numbers are rounded).
 
 use super::{num, tera, usd, TableRow};
-use crate::halvings::HalvingRow;
-use crate::hashprice::HashpriceRow;
-use crate::projection::ProjectionRow;
+use crate::model::halvings::HalvingRow;
+use crate::model::hashprice::HashpriceRow;
+use crate::model::projection::ProjectionRow;
 
 impl TableRow for ProjectionRow {
     fn table_headers() -> Vec<&'static str> {
@@ -200,7 +200,7 @@ pub fn hashprice_lines(r: &HashpriceRow) -> Vec<MetricRow> {
         .collect()
 }
 
-impl TableRow for crate::machines::MachineRow {
+impl TableRow for crate::inputs::machines::MachineRow {
     fn table_headers() -> Vec<&'static str> {
         vec![
             "model",
@@ -236,7 +236,7 @@ impl TableRow for crate::machines::MachineRow {
     }
 }
 
-impl TableRow for crate::summary::Summary {
+impl TableRow for crate::model::summary::Summary {
     fn table_headers() -> Vec<&'static str> {
         vec![
             "BTC mined",
@@ -272,7 +272,7 @@ impl TableRow for crate::summary::Summary {
     }
 }
 
-impl TableRow for crate::sweep::Breakeven {
+impl TableRow for crate::analyses::sweep::Breakeven {
     fn table_headers() -> Vec<&'static str> {
         vec![
             "parameter",
@@ -301,7 +301,7 @@ impl TableRow for crate::sweep::Breakeven {
 }
 
 /// The table header's line describing the network a run starts from.
-pub fn network_line(source: &str, st: &crate::network::NetworkState) -> String {
+pub fn network_line(source: &str, st: &crate::model::network::NetworkState) -> String {
     format!(
         "network  {source}: height {}, difficulty {}, {} EH/s, {}/BTC, fees {} BTC/block",
         num(st.height as f64, 0),
@@ -312,9 +312,9 @@ pub fn network_line(source: &str, st: &crate::network::NetworkState) -> String {
     )
 }
 
-impl TableRow for crate::sweep::SweepRow {
+impl TableRow for crate::analyses::sweep::SweepRow {
     fn table_headers() -> Vec<&'static str> {
-        let mut h = crate::summary::Summary::table_headers();
+        let mut h = crate::model::summary::Summary::table_headers();
         h.extend(["P(loss)", "net P5", "net P50", "net P95"]);
         h
     }

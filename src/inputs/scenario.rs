@@ -1,6 +1,6 @@
 //! Scenario specs: everything the flags can say, as a TOML file or built from flags, merged
 //! (flags over file), checked with the file's line and column, and turned into a model
-//! [`Scenario`](crate::projection::Scenario).
+//! [`Scenario`](crate::model::projection::Scenario).
 //!
 //! ```toml
 //! [network]
@@ -29,12 +29,12 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::chain;
 use crate::error::Error;
-use crate::fleet::{Curtail, Fleet, FleetGroup};
-use crate::machines::{self, Machine};
-use crate::network::{NetworkInputs, NetworkState, ResolvedNetwork};
-use crate::projection::{estimate_halvings, Horizon, Scenario};
+use crate::inputs::machines::{self, Machine};
+use crate::model::chain;
+use crate::model::fleet::{Curtail, Fleet, FleetGroup};
+use crate::model::network::{NetworkInputs, NetworkState, ResolvedNetwork};
+use crate::model::projection::{estimate_halvings, Horizon, Scenario};
 
 /// A value and where it came from: a span in the scenario file, or `0..0` for a flag.
 pub type Field<T> = Option<Spanned<T>>;
@@ -824,13 +824,13 @@ impl Spec {
         };
         let mut halving_height = None;
         let horizon = if let Some((d, span)) = value(&h.days) {
-            if !(1..=crate::projection::MAX_DAYS).contains(&d) {
+            if !(1..=crate::model::projection::MAX_DAYS).contains(&d) {
                 return Err(self.origin().err(
                     &span,
                     "days",
                     format!(
                         "must be between 1 and {}, got {d}",
-                        crate::projection::MAX_DAYS
+                        crate::model::projection::MAX_DAYS
                     ),
                 ));
             }
@@ -1018,7 +1018,7 @@ pub fn parse_series(name: &str, text: &str) -> Result<Vec<(NaiveDate, f64)>, Err
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::network::Snapshot;
+    use crate::model::network::Snapshot;
 
     const FILE: &str = r#"
 [network]

@@ -3,11 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::fleet::hashcost_usd_per_ph_day;
-use crate::hashprice::HashpriceRow;
+use crate::model::fleet::hashcost_usd_per_ph_day;
+use crate::model::hashprice::HashpriceRow;
 
 /// The catalog as shipped.
-pub const MACHINES_CSV: &str = include_str!("../data/machines.csv");
+pub const MACHINES_CSV: &str = include_str!("../../data/machines.csv");
 
 /// One machine model.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

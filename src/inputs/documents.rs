@@ -5,7 +5,7 @@
 //! a file, the network or the clock. The format of a document is detected from its shape.
 //!
 //! ```
-//! use minecalc::netinput::{merge, parse_document, DocFormat};
+//! use minecalc::inputs::documents::{merge, parse_document, DocFormat};
 //! let info = r#"{"blocks": 933586, "difficulty": 141668107417558.2,
 //!                "networkhashps": 9.345e20, "pooledtx": 1094, "chain": "main", "warnings": ""}"#;
 //! let prices = r#"{"time": 1703252411, "USD": 43753, "EUR": 40545}"#;
@@ -23,9 +23,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::chain;
 use crate::error::Error;
-use crate::network::{self, NetworkInputs, NetworkState, Snapshot, SourcedFigure};
+use crate::model::chain;
+use crate::model::network::{self, NetworkInputs, NetworkState, Snapshot, SourcedFigure};
 
 const SATS_PER_BTC: f64 = chain::COIN_SATS as f64;
 

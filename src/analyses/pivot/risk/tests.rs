@@ -5,11 +5,11 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::chain;
-use crate::fleet::{Fleet, FleetGroup};
-use crate::network::NetworkState;
-use crate::pivot::{cash_by_day, pivot};
-use crate::projection::{Growth, Horizon, Scenario};
+use crate::analyses::pivot::{cash_by_day, pivot};
+use crate::model::chain;
+use crate::model::fleet::{Fleet, FleetGroup};
+use crate::model::network::NetworkState;
+use crate::model::projection::{Growth, Horizon, Scenario};
 
 /// A network 40,000 blocks before the 2028 halving (about 9 months), $100,000, fees 0.02 BTC;
 /// 100 MW of 20 J/TH machines at $0.05/kWh, switched off on losing days when `curtail`.

@@ -8,8 +8,8 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
-use crate::chain::{self, HALVING_INTERVAL_BLOCKS, RETARGET_INTERVAL_BLOCKS};
-use crate::network::{NetworkState, Path};
+use crate::model::chain::{self, HALVING_INTERVAL_BLOCKS, RETARGET_INTERVAL_BLOCKS};
+use crate::model::network::{NetworkState, Path};
 
 /// Hashrate, price and fees in force for one whole day.
 #[derive(Debug, Clone, Copy, PartialEq)]

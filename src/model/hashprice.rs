@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use crate::chain;
 use crate::error::Error;
-use crate::fleet::hashcost_usd_per_ph_day;
-use crate::network::{non_negative, positive, NetworkState};
+use crate::model::chain;
+use crate::model::fleet::hashcost_usd_per_ph_day;
+use crate::model::network::{non_negative, positive, NetworkState};
 
 /// The economics of 1 PH/s for one day at a network state (Luxor's hashprice: 100% uptime,
 /// no pool fee, the next block's subsidy plus the average fees).

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime};
 use serde::Serialize;
 
-use crate::chain::{self, HALVING_INTERVAL_BLOCKS};
+use crate::model::chain::{self, HALVING_INTERVAL_BLOCKS};
 
 /// The last era with a non-zero subsidy is 32; era 33 (height 6,930,000) pays nothing.
 pub const LAST_ERA: u64 = 33;

@@ -1,0 +1,8 @@
+//! Analyses built on the model: sweeps, Monte Carlo, backtests, the pivot to AI/HPC, and the
+//! network view.
+
+pub mod backtest;
+pub mod montecarlo;
+pub mod netview;
+pub mod pivot;
+pub mod sweep;

@@ -1,0 +1,13 @@
+//! The pure model: consensus rules, the network's state and paths, the day engine, fleets,
+//! projections and the network models. No I/O, no clock, no flag names: values in, rows or
+//! typed errors out.
+
+pub mod chain;
+pub mod engine;
+pub mod fleet;
+pub mod halvings;
+pub mod hashprice;
+pub mod network;
+pub mod projection;
+pub mod response;
+pub mod summary;
