@@ -3,8 +3,9 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use minecalc::analyses::sweep::{parse_axis, run, Base};
-use minecalc::inputs::scenario::{PathSeries, Spec};
+use minecalc::inputs::scenario::PathSeries;
 use minecalc::model::network::Snapshot;
+use minecalc::params::spec::Spec;
 
 fn bench(c: &mut Criterion) {
     let mut spec = Spec::default();

@@ -2,9 +2,66 @@
 
 use std::io;
 
+/// Where a parameter's value came from, for messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// A command-line flag.
+    Flag,
+    /// A scenario file, at a line and column (1-based).
+    File {
+        /// The file's name as given.
+        file: String,
+        /// Line.
+        line: usize,
+        /// Column.
+        col: usize,
+    },
+    /// A `--vary` (or `--for`) value.
+    Vary,
+    /// A value that reached the model (from anywhere; the model does not know).
+    Model,
+}
+
+impl Origin {
+    /// The parameter as a message names it from here: `--uptime`, `s.toml:3:10: uptime`,
+    /// `--uptime` for a varied value too (the sweep names the combination), or `uptime`.
+    pub fn describe_key(&self, p: &crate::params::Param) -> String {
+        match self {
+            Origin::Flag => format!("--{}", p.name),
+            Origin::File { file, line, col } => format!("{file}:{line}:{col}: {}", p.key),
+            Origin::Vary => format!("--{}", p.name),
+            Origin::Model => p.name.to_string(),
+        }
+    }
+}
+
 /// Everything that can go wrong, split by who can fix it.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A parameter's value breaks its rule. Exit status 2.
+    #[error("{} {rule}, got {value}", origin.describe_key(param))]
+    Param {
+        /// The parameter.
+        param: &'static crate::params::Param,
+        /// Where the value came from.
+        origin: Origin,
+        /// The value as given (or as the model holds it, in the parameter's unit).
+        value: String,
+        /// The rule it breaks (`must be between 0 and 100`).
+        rule: String,
+    },
+    /// A file's content cannot be read as what it should be. Exit status 2.
+    #[error("{file}:{line}:{col}: {message}")]
+    Parse {
+        /// The file's name as given.
+        file: String,
+        /// Line (1-based).
+        line: usize,
+        /// Column (1-based).
+        col: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// Bad usage or bad input: a flag, a value, a file's content. Exit status 2.
     #[error("{0}")]
     Input(String),
@@ -17,6 +74,21 @@ pub enum Error {
 }
 
 impl Error {
+    /// A parameter error.
+    pub fn param(
+        param: &'static crate::params::Param,
+        origin: Origin,
+        value: impl Into<String>,
+        rule: impl Into<String>,
+    ) -> Error {
+        Error::Param {
+            param,
+            origin,
+            value: value.into(),
+            rule: rule.into(),
+        }
+    }
+
     /// A bad-input error.
     pub fn input(msg: impl Into<String>) -> Error {
         Error::Input(msg.into())
@@ -35,7 +107,7 @@ impl Error {
     /// The process exit status for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_) => 2,
+            Error::Input(_) | Error::Param { .. } | Error::Parse { .. } => 2,
             Error::Runtime(_) | Error::Io(_) => 1,
         }
     }

@@ -35,6 +35,7 @@ pub mod analyses;
 pub mod error;
 pub mod inputs;
 pub mod model;
+pub mod params;
 pub mod report;
 
 pub use error::{Error, Result};

@@ -8,9 +8,14 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::Parser;
 
-/// Prints one `minecalc: warning: …` line on stderr.
+/// True once `-q/--quiet` asked for no warnings.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Prints one `minecalc: warning: …` line on stderr (none with `--quiet`).
 pub fn warn(msg: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "minecalc: warning: {msg}");
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        let _ = writeln!(std::io::stderr().lock(), "minecalc: warning: {msg}");
+    }
 }
 
 fn main() -> ExitCode {
@@ -27,22 +32,59 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             _ => {
-                let _ = writeln!(
-                    std::io::stderr().lock(),
-                    "minecalc: {}",
-                    one_line(&e.to_string())
-                );
+                let msg = unused_flag(&e).unwrap_or_else(|| one_line(&e.to_string()));
+                let _ = writeln!(std::io::stderr().lock(), "minecalc: {msg}");
                 return ExitCode::from(2);
             }
         },
     };
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = writeln!(std::io::stderr().lock(), "minecalc: {e}");
+            let _ = writeln!(std::io::stderr().lock(), "minecalc: {}", message(&e));
             ExitCode::from(e.exit_code() as u8)
         }
+    }
+}
+
+/// For a parameter flag given to a command that does not use it: which commands take it.
+fn unused_flag(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let takers = cli::params::commands_taking(arg);
+    if takers.is_empty() {
+        return None;
+    }
+    let text = e.to_string();
+    let command = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: minecalc "))
+        .and_then(|u| u.split_whitespace().next())
+        .unwrap_or("this command");
+    let flag = arg.split('=').next().unwrap_or(arg);
+    Some(format!(
+        "`minecalc {command}` does not use {flag}; it is a parameter of {} (`minecalc params` lists every parameter and its commands)",
+        takers.join(", ")
+    ))
+}
+
+/// An error as the command line words it: a value the model rejects names its flag.
+fn message(e: &minecalc::Error) -> String {
+    match e {
+        minecalc::Error::Param {
+            param,
+            origin: minecalc::error::Origin::Model,
+            value,
+            rule,
+        } => format!("--{} {rule}, got {value}", param.name),
+        other => other.to_string(),
     }
 }
 

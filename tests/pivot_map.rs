@@ -67,7 +67,7 @@ fn readme_map_has_a_row_per_combination_in_order() {
         headers,
         [
             "lease_usd_per_kw_month",
-            "price_growth",
+            "price_growth_pct",
             "npv_mining_usd",
             "npv_convert_usd",
             "npv_difference_usd",
@@ -90,7 +90,7 @@ fn readme_map_has_a_row_per_combination_in_order() {
     let j = json(&strs(&with(README_MAP, &["-f", "json"])));
     assert_eq!(j.len(), 63);
     assert_eq!(j[8]["lease_usd_per_kw_month"], 110.0);
-    assert_eq!(j[8]["price_growth"], 10.0);
+    assert_eq!(j[8]["price_growth_pct"], 10.0);
     let nd = run_ok(&strs(&with(README_MAP, &["-f", "ndjson"])));
     let lines: Vec<Value> = nd
         .lines()
@@ -105,9 +105,9 @@ fn readme_map_has_a_row_per_combination_in_order() {
 #[test]
 fn each_row_equals_a_single_pivot_run() {
     let rows = json(&strs(&with(README_MAP, &["-f", "json"])));
-    for r in rows.iter().filter(|r| f(r, "price_growth") <= 20.0) {
+    for r in rows.iter().filter(|r| f(r, "price_growth_pct") <= 20.0) {
         let lease = f(r, "lease_usd_per_kw_month").to_string();
-        let growth = f(r, "price_growth").to_string();
+        let growth = f(r, "price_growth_pct").to_string();
         let one = single(&with(
             &["pivot"],
             &[
@@ -151,10 +151,10 @@ fn site_lease_and_scenario_parameters_vary_like_their_flags() {
     assert_eq!(map.len(), 16);
     for r in &map {
         let flags = [
-            ("--noi-margin", "noi_margin"),
+            ("--noi-margin", "noi_margin_pct"),
             ("--pue", "pue"),
-            ("--discount-rate", "discount_rate"),
-            ("--hashrate-growth", "hashrate_growth"),
+            ("--discount-rate", "discount_rate_pct"),
+            ("--hashrate-growth", "hashrate_growth_pct"),
         ];
         let mut args = with(&base, &[]);
         for (flag, col) in flags {
@@ -272,7 +272,7 @@ fn bad_vary_exits_2_with_one_line() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["pivot", "--vary", "warp=1,2"],
-            "unknown parameter; parameters: lease-usd-per-kw-month",
+            "unknown parameter; parameters: ",
         ),
         (&["pivot", "--vary", "noi-margin"], "expected NAME=VALUES"),
         (

@@ -225,7 +225,7 @@ fn response_flags_bad_input() {
         2,
     );
     assert!(
-        e.contains("--on-lag must be between 0 and 365 days, got -2"),
+        e.contains("--on-lag must be between 0 and 365, got -2"),
         "{e}"
     );
     let e = run_err(&["project", "--days", "3", "--network-model", "wobbly"], 2);

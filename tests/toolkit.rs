@@ -467,7 +467,7 @@ fn sweep_rows_match_single_projects() {
     let rows = table(&text);
     assert_eq!(rows.len(), 6);
     let h: Vec<&str> = text.lines().next().unwrap().split(',').collect();
-    assert_eq!(&h[..2], &["power_cost", "price_growth"]);
+    assert_eq!(&h[..2], &["power_cost_usd_per_kwh", "price_growth_pct"]);
     for col in [
         "btc_mined",
         "revenue_usd",
@@ -488,8 +488,8 @@ fn sweep_rows_match_single_projects() {
         (0.07, 50.0),
     ];
     for (r, (pc, pg)) in rows.iter().zip(expect) {
-        assert!(close(f(r, "power_cost"), pc, 1e-12));
-        assert_eq!(f(r, "price_growth"), pg);
+        assert!(close(f(r, "power_cost_usd_per_kwh"), pc, 1e-12));
+        assert_eq!(f(r, "price_growth_pct"), pg);
         let p = table(&run_ok(&[
             "project",
             "--days",
@@ -522,7 +522,7 @@ fn sweep_rows_match_single_projects() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 2);
-    assert_eq!(lines[1]["fees"], 0.1);
+    assert_eq!(lines[1]["fees_btc_per_block"], 0.1);
     let js: Value = serde_json::from_str(&run_ok(&[
         "sweep",
         "--vary",
@@ -554,7 +554,7 @@ fn breakeven_zeroes_the_margin() {
         "-f",
         "csv",
     ]));
-    let v = f(&out[0], "power_cost");
+    let v = f(&out[0], "power_cost_usd_per_kwh");
     assert_eq!(out[0]["found"], "true");
     let p = table(&run_ok(&[
         "project",
@@ -574,12 +574,10 @@ fn breakeven_zeroes_the_margin() {
         "price",
         "--on",
         "2026-08-01",
-        "--days",
-        "365",
         "-f",
         "csv",
     ]));
-    let price = f(&on[0], "price");
+    let price = f(&on[0], "price_usd");
     let p = table(&run_ok(&[
         "project",
         "--until",

@@ -68,23 +68,6 @@ pub const DEFAULT_DISCOUNT_RATE_PCT: f64 = 10.0;
 /// phases, so about half the site keeps mining (an assumption).
 pub const DEFAULT_PARTIAL_MINING_PCT: f64 = 50.0;
 
-/// The parameters of the site and the lease case, by flag name: what `pivot --vary` can vary
-/// besides the scenario's ([`crate::inputs::scenario::PARAMETERS`]; `discount-rate` is one of those).
-/// Values are in the flags' units (percent for `lease-escalator`, `noi-margin` and
-/// `mine-during-conversion-pct`).
-pub const PARAMETERS: &[&str] = &[
-    "lease-usd-per-kw-month",
-    "lease-years",
-    "lease-escalator",
-    "noi-margin",
-    "conversion-capex-usd-per-mw",
-    "conversion-months",
-    "site-mw",
-    "it-mw",
-    "pue",
-    "mine-during-conversion-pct",
-];
-
 /// The site and the lease case. Percent inputs are fractions here (0.85 = 85%).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PivotInputs {

@@ -6,10 +6,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::inputs::scenario::{PathSeries, Spec, PARAMETERS};
+use crate::inputs::scenario::{self, PathSeries};
 use crate::model::network::NetworkState;
 use crate::model::projection::{run_days, Horizon};
 use crate::model::summary::{summarize, Summary};
+use crate::params::spec::Spec;
+use crate::params::{self, Param, PARAMS};
 
 /// Most combinations one sweep may have.
 pub const MAX_COMBINATIONS: usize = 10_000_000;
@@ -24,45 +26,64 @@ pub struct Axis {
 }
 
 impl Axis {
-    /// The output column name: the flag name with underscores (`power_cost`).
+    /// The parameter varied.
+    pub fn param(&self) -> &'static Param {
+        params::param(&self.name)
+    }
+
+    /// The output column: the parameter's column, with its unit (`power_cost_usd_per_kwh`).
     pub fn column(&self) -> String {
-        self.name.replace('-', "_")
+        self.param().column()
     }
 }
 
 /// Parses `NAME=SPEC`: a list `0,25,50` or a range `START:STOP:STEP` (inclusive of STOP within
-/// a millionth of a step; values from an integer index, never by repeated addition). Percent
-/// signs are allowed. NAME is one of the scenario's [`PARAMETERS`].
+/// a millionth of a step; values from an integer index, never by repeated addition). NAME is a
+/// parameter's flag, key or column; values take the suffixes its unit accepts (`50k`, `95%`).
 pub fn parse_axis(text: &str) -> Result<Axis, Error> {
-    parse_axis_with(text, PARAMETERS)
+    parse_axis_with(text, &|_| true)
 }
 
-/// [`parse_axis`] with NAME one of `known` (a command's own parameters).
-pub fn parse_axis_with(text: &str, known: &[&str]) -> Result<Axis, Error> {
+/// [`parse_axis`] with NAME one of the parameters `accept` takes (a command's own).
+pub fn parse_axis_with(text: &str, accept: &dyn Fn(&Param) -> bool) -> Result<Axis, Error> {
     let bad = |why: &str| Error::input(format!("--vary {text}: {why}"));
     let (name, spec) = text
         .split_once('=')
         .ok_or_else(|| bad("expected NAME=VALUES, e.g. power-cost=0.03:0.08:0.01"))?;
-    let name = name.trim().trim_start_matches("--").to_string();
-    if !known.contains(&name.as_str()) {
-        return Err(bad(&format!(
-            "unknown parameter; parameters: {}",
-            known.join(", ")
-        )));
-    }
+    let name = name.trim();
+    let known = |p: &&Param| p.varies && accept(p);
+    let p = match params::lookup(name) {
+        Some(p) if known(&p) => p,
+        found => {
+            let hint = params::suggest(name, PARAMS.iter().filter(known).map(|p| p.name))
+                .map(|s| format!("did you mean {s}? "))
+                .unwrap_or_default();
+            let what = if found.is_some() {
+                "this command cannot vary it"
+            } else {
+                "unknown parameter"
+            };
+            return Err(bad(&format!(
+                "{what}; {hint}parameters: {}",
+                PARAMS
+                    .iter()
+                    .filter(known)
+                    .map(|p| p.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    };
+    let name = p.name.to_string();
     let num = |s: &str| -> Result<f64, Error> {
         let t = s.trim();
-        let v: f64 = t
-            .strip_suffix('%')
-            .unwrap_or(t)
-            .trim()
-            .parse()
-            .map_err(|_| bad(&format!("\"{t}\" is not a number")))?;
-        if v.is_finite() {
-            Ok(v)
-        } else {
-            Err(bad(&format!("\"{t}\" is not a finite number")))
-        }
+        p.parse_number(t).map_err(|e| {
+            if e.starts_with("expected") {
+                bad(&format!("\"{t}\" is not a number ({e})"))
+            } else {
+                bad(&format!("\"{t}\" {e}"))
+            }
+        })
     };
     let values = if spec.contains(':') {
         let parts: Vec<&str> = spec.split(':').collect();
@@ -143,7 +164,7 @@ impl Base<'_> {
     /// The summary of one combination.
     pub fn summarize(&self, axes: &[Axis], values: &[f64]) -> Result<Summary, Error> {
         let spec = self.spec_with(axes, values)?;
-        let plan = spec.plan(self.network, self.series, self.today)?;
+        let plan = scenario::plan(&spec, self.network, self.series, self.today)?;
         summarize(&plan.scenario)
     }
 }
@@ -239,21 +260,6 @@ pub struct Breakeven {
     pub iterations: u32,
 }
 
-/// The default bracket searched for a parameter, in its flag's units.
-pub fn default_bracket(name: &str) -> Option<(f64, f64)> {
-    Some(match name {
-        "power-cost" => (0.0, 2.0),
-        "price" => (100.0, 100_000_000.0),
-        "price-growth" | "hashrate-growth" | "fee-growth" => (-99.0, 1000.0),
-        "efficiency" => (0.1, 500.0),
-        "fees" => (0.0, 1000.0),
-        "uptime" | "pool-fee" => (0.0, 100.0),
-        "opex" | "capex" => (0.0, 1e12),
-        "discount-rate" => (-99.0, 1000.0),
-        _ => return None,
-    })
-}
-
 impl Base<'_> {
     /// The metric for one value of one parameter.
     pub fn metric(&self, name: &str, v: f64, target: Target) -> Result<f64, Error> {
@@ -267,7 +273,7 @@ impl Base<'_> {
             Target::Npv => Ok(self.summarize(&axes, &[v])?.npv_usd),
             Target::MarginOn(date) => {
                 let spec = self.spec_with(&axes, &[v])?;
-                let mut plan = spec.plan(self.network, self.series, self.today)?;
+                let mut plan = scenario::plan(&spec, self.network, self.series, self.today)?;
                 let s = &mut plan.scenario;
                 if date < s.network.date {
                     return Err(Error::input(format!(
@@ -359,7 +365,7 @@ mod tests {
         let a = parse_axis("power-cost=0.03:0.08:0.01").unwrap();
         assert_eq!(a.values.len(), 6);
         assert_eq!(a.values[5], 0.03 + 5.0 * 0.01);
-        assert_eq!(a.column(), "power_cost");
+        assert_eq!(a.column(), "power_cost_usd_per_kwh");
         assert_eq!(
             parse_axis("price-growth=0,25,50%").unwrap().values,
             vec![0.0, 25.0, 50.0]

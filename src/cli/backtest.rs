@@ -13,7 +13,8 @@ use minecalc::report::chart;
 use minecalc::report::{num, usd, Dest, Format, RowWriter};
 use minecalc::Error;
 
-use super::args::{parse_date, FleetArgs, OutputArgs, PeriodArg, ScenarioArgs};
+use super::args::{parse_date, OutputArgs, PeriodArg};
+use super::params::{FleetOnly, ParamArgs};
 use super::project::{postamble, tag_prefix};
 use super::risk::{fleet_title, plot_path, write_svg};
 
@@ -38,11 +39,9 @@ pub struct BacktestArgs {
     /// and say so on stderr, instead of stopping at the first gap.
     #[arg(long, help_heading = "History")]
     pub fill_gaps: bool,
-    /// Take the fleet from a scenario file (its network and horizon are not used).
-    #[arg(long, value_name = "FILE")]
-    pub scenario: Option<PathBuf>,
+    /// The fleet (with --scenario FILE: the file's fleet; its network and horizon are not used).
     #[command(flatten)]
-    pub fleet: FleetArgs,
+    pub params: ParamArgs<FleetOnly>,
     /// Rows per day, week, month, difficulty epoch or year [default: month for the table, day otherwise].
     #[arg(long, value_enum, help_heading = "Output")]
     pub period: Option<PeriodArg>,
@@ -75,13 +74,11 @@ pub fn run(a: &BacktestArgs) -> Result<(), Error> {
             return Err(Error::input(format!("--to {t} is before --from {f}")));
         }
     }
-    let spec = ScenarioArgs {
-        scenario: a.scenario.clone(),
-        fleet: a.fleet.clone(),
-        ..ScenarioArgs::default()
+    let spec = a.params.spec()?;
+    for w in spec.warnings() {
+        crate::warn(&w);
     }
-    .spec()?;
-    let fleet = spec.fleet(machines::catalog())?;
+    let fleet = minecalc::inputs::scenario::fleet(&spec, machines::catalog())?;
     let Some(path) = &a.history else {
         return Err(Error::input(
             "backtest needs --history FILE (a daily CSV: date,difficulty,price_usd,fees_btc_per_block)",

@@ -1,40 +1,34 @@
 //! `minecalc breakeven`: the value of one parameter at which the margin is zero.
 
 use clap::{Args, ValueEnum};
+
+use minecalc::params::{self, Param, PARAMS};
 use serde_json::Value;
 
-use minecalc::analyses::sweep::{default_bracket, Base, Target};
+use minecalc::analyses::sweep::{Base, Target};
 use minecalc::report::{write_all_prefixed, Format};
 use minecalc::Error;
 
-use super::args::{parse_date, parse_number, OutputArgs, ScenarioArgs};
+use super::args::{parse_date, parse_number, OutputArgs};
+use super::params::{Accepts, ParamArgs, Solver};
 
-/// Parameters `breakeven` solves for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Param {
-    /// Electricity price, USD/kWh.
-    PowerCost,
-    /// BTC price at the start, USD.
-    Price,
-    /// BTC price growth, % a year.
-    PriceGrowth,
-    /// Efficiency, J/TH.
-    Efficiency,
-    /// Network hashrate growth, % a year.
-    HashrateGrowth,
-    /// Fees per block, BTC.
-    Fees,
-}
-
-impl Param {
-    fn flag(self) -> &'static str {
-        match self {
-            Param::PowerCost => "power-cost",
-            Param::Price => "price",
-            Param::PriceGrowth => "price-growth",
-            Param::Efficiency => "efficiency",
-            Param::HashrateGrowth => "hashrate-growth",
-            Param::Fees => "fees",
+/// Parses `--for NAME`: a parameter the solver can solve for (its flag, key or column).
+fn parse_for(s: &str) -> Result<&'static Param, String> {
+    let solvable = || {
+        PARAMS
+            .iter()
+            .filter(|p| p.solve.is_some() && Solver::accepts(p))
+    };
+    match params::lookup(s) {
+        Some(p) if p.solve.is_some() => Ok(p),
+        _ => {
+            let hint = params::suggest(s, solvable().map(|p| p.name))
+                .map(|n| format!("did you mean {n}? "))
+                .unwrap_or_default();
+            Err(format!(
+                "{hint}parameters: {}",
+                solvable().map(|p| p.name).collect::<Vec<_>>().join(", ")
+            ))
         }
     }
 }
@@ -53,9 +47,11 @@ pub enum Metric {
 /// Arguments of `minecalc breakeven`.
 #[derive(Debug, Clone, Args)]
 pub struct BreakevenArgs {
-    /// The parameter to solve for.
-    #[arg(long = "for", value_enum, value_name = "PARAM")]
-    pub param: Param,
+    /// The parameter to solve for: power-cost, price, price-growth, efficiency,
+    /// hashrate-growth, fees, fee-growth, uptime, pool-fee, opex, capex or discount-rate
+    /// (its flag, key or column).
+    #[arg(long = "for", value_name = "PARAM", value_parser = parse_for)]
+    pub param: &'static Param,
     /// Solve for a zero daily margin on this date instead of a zero cumulative margin.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub on: Option<chrono::NaiveDate>,
@@ -68,23 +64,34 @@ pub struct BreakevenArgs {
     /// Upper end of the bracket searched.
     #[arg(long, value_name = "X", value_parser = parse_number)]
     pub high: Option<f64>,
+    /// The scenario.
     #[command(flatten)]
-    pub scenario: ScenarioArgs,
+    pub params: ParamArgs<Solver>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
 /// Runs `minecalc breakeven`.
 pub fn run(a: &BreakevenArgs) -> Result<(), Error> {
-    let setup = a.scenario.plan()?;
+    if a.on.is_some() {
+        if let Some(h) = ["days", "until", "halving", "after"]
+            .into_iter()
+            .find(|h| a.params.flags.has(h))
+        {
+            return Err(Error::input(format!(
+                "--{h} has no effect with --on (the run ends on --on's date); leave it out"
+            )));
+        }
+    }
+    let setup = a.params.plan()?;
     let base = Base {
         spec: &setup.spec,
         network: &setup.base,
         series: &setup.series,
         today: Some(chrono::Utc::now().date_naive()),
     };
-    let name = a.param.flag();
-    let (dlo, dhi) = default_bracket(name).unwrap_or((0.0, 1.0));
+    let name = a.param.name;
+    let (dlo, dhi) = a.param.solve.unwrap_or((0.0, 1.0));
     let target = match (a.on, a.metric) {
         (Some(d), _) => Target::MarginOn(d),
         (None, Metric::Margin) => Target::Margin,
@@ -93,16 +100,16 @@ pub fn run(a: &BreakevenArgs) -> Result<(), Error> {
     };
     let be = base.breakeven(name, a.low.unwrap_or(dlo), a.high.unwrap_or(dhi), target)?;
     let format: Format = a.output.format.into();
-    let column = name.replace('-', "_");
+    let column = a.param.column();
     let value = be
         .value
         .and_then(serde_json::Number::from_f64)
         .map_or(Value::Null, Value::Number);
     let s = &setup.plan.scenario;
     let answer = match be.value {
-        Some(v) => format!("{column} = {v:.6}: {} is zero there", be.metric),
+        Some(v) => format!("{name} = {v:.6}: {} is zero there", be.metric),
         None => format!(
-            "no solution for {column} in [{}, {}]: {} is {:.0} USD at {} and {:.0} USD at {} (widen with --low/--high)",
+            "no solution for {name} in [{}, {}]: {} is {:.0} USD at {} and {:.0} USD at {} (widen with --low/--high)",
             be.bracket_low, be.bracket_high, be.metric, be.metric_at_low_usd, be.bracket_low, be.metric_at_high_usd, be.bracket_high
         ),
     };

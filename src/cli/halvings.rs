@@ -7,20 +7,22 @@ use minecalc::model::projection;
 use minecalc::report::{num, tera, write_all};
 use minecalc::Error;
 
-use super::args::{NetworkArgs, OutputArgs};
+use super::args::OutputArgs;
+use super::params::{HalvingsSet, ParamArgs};
 
 /// Arguments of `minecalc halvings`.
 #[derive(Debug, Clone, Args)]
 pub struct HalvingsArgs {
+    /// The chain's state and the hashrate's growth (they date the future halvings).
     #[command(flatten)]
-    pub network: NetworkArgs,
+    pub params: ParamArgs<HalvingsSet>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
 /// Runs `minecalc halvings`.
 pub fn run(a: &HalvingsArgs) -> Result<(), Error> {
-    let net = a.network.setup()?;
+    let net = a.params.network_setup()?;
     let st = &net.resolved.state;
     let remaining =
         (LAST_ERA + 1).saturating_sub(minecalc::model::chain::halvings_at(st.height)) as usize;

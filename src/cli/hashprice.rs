@@ -7,27 +7,28 @@ use minecalc::report::tables::hashprice_lines;
 use minecalc::report::{write_all, Format};
 use minecalc::Error;
 
-use super::args::{parse_number, NetworkArgs, OutputArgs};
+use super::args::OutputArgs;
+use super::params::{HashpriceSet, ParamArgs};
 
 /// Arguments of `minecalc hashprice`.
 #[derive(Debug, Clone, Args)]
 pub struct HashpriceArgs {
+    /// The network, and a machine's efficiency and power cost (each adds hashcost and a
+    /// breakeven).
     #[command(flatten)]
-    pub network: NetworkArgs,
-    /// Efficiency, J/TH (adds hashcost and the breakeven power cost).
-    #[arg(long, value_name = "J/TH", value_parser = parse_number, help_heading = "Costs")]
-    pub efficiency: Option<f64>,
-    /// Electricity price, USD/kWh (adds hashcost and the breakeven efficiency).
-    #[arg(long, value_name = "USD/KWH", value_parser = parse_number, help_heading = "Costs")]
-    pub power_cost: Option<f64>,
+    pub params: ParamArgs<HashpriceSet>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
 /// Runs `minecalc hashprice`.
 pub fn run(a: &HashpriceArgs) -> Result<(), Error> {
-    let net = a.network.setup()?;
-    let row = hashprice(&net.resolved.state, a.efficiency, a.power_cost)?;
+    let net = a.params.network_setup()?;
+    let row = hashprice(
+        &net.resolved.state,
+        net.spec.num("efficiency")?,
+        net.spec.num("power-cost")?,
+    )?;
     let format: Format = a.output.format.into();
     let header = !a.output.no_header;
     let out = a.output.output.as_deref();

@@ -8,16 +8,15 @@ use minecalc::model::hashprice::hashprice;
 use minecalc::report::write_all;
 use minecalc::Error;
 
-use super::args::{parse_number, NetworkArgs, OutputArgs};
+use super::args::OutputArgs;
+use super::params::{MachinesSet, ParamArgs};
 
 /// Arguments of `minecalc machines`.
 #[derive(Debug, Clone, Args)]
 pub struct MachinesArgs {
+    /// The network, and a power cost (adds power cost and margin per unit per day).
     #[command(flatten)]
-    pub network: NetworkArgs,
-    /// Electricity price, USD/kWh (adds power cost and margin per unit per day).
-    #[arg(long, value_name = "USD/KWH", value_parser = parse_number, help_heading = "Costs")]
-    pub power_cost: Option<f64>,
+    pub params: ParamArgs<MachinesSet>,
     /// Keep models whose manufacturer, model or cooling contains TEXT (case-insensitive).
     #[arg(long, value_name = "TEXT", help_heading = "Selection")]
     pub filter: Option<String>,
@@ -33,8 +32,9 @@ pub struct MachinesArgs {
 
 /// Runs `minecalc machines`.
 pub fn run(a: &MachinesArgs) -> Result<(), Error> {
-    let net = a.network.setup()?;
-    let hp = hashprice(&net.resolved.state, None, a.power_cost)?;
+    let net = a.params.network_setup()?;
+    let power_cost = net.spec.num("power-cost")?;
+    let hp = hashprice(&net.resolved.state, None, power_cost)?;
     let needle = a.filter.as_deref().map(str::to_ascii_lowercase);
     let mut rows: Vec<MachineRow> = catalog()
         .iter()
@@ -45,7 +45,7 @@ pub fn run(a: &MachinesArgs) -> Result<(), Error> {
                     .contains(n.as_str())
             })
         })
-        .map(|m| MachineRow::new(m, Some(&hp), a.power_cost))
+        .map(|m| MachineRow::new(m, Some(&hp), power_cost))
         .collect();
     if let Some(col) = &a.sort {
         sort_by_column(&mut rows, col)?;
@@ -58,7 +58,7 @@ pub fn run(a: &MachinesArgs) -> Result<(), Error> {
         rows.len(),
         net.source,
         hp.hashprice_usd_per_ph_day,
-        a.power_cost.map_or(String::new(), |p| format!(", power at ${p}/kWh"))
+        power_cost.map_or(String::new(), |p| format!(", power at ${p}/kWh"))
     )];
     write_all(
         a.output.format.into(),

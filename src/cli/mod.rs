@@ -4,11 +4,13 @@
 pub mod args;
 pub mod backtest;
 pub mod breakeven;
+pub mod dictionary;
 pub mod halvings;
 pub mod hashprice;
 pub mod machines;
 pub mod netview;
 pub mod network;
+pub mod params;
 pub mod pivot;
 pub mod project;
 pub mod risk;
@@ -31,6 +33,9 @@ use minecalc::Error;
     max_term_width = 100
 )]
 pub struct Cli {
+    /// No warnings on stderr (values that look like slips, a stale snapshot); errors still print.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -61,14 +66,14 @@ pub enum Command {
     #[command(allow_negative_numbers = true)]
     Machines(machines::MachinesArgs),
     /// Keep mining or convert the site to AI/HPC: both paths' cash flows, NPVs and breakevens.
-    #[command(
-        allow_negative_numbers = true,
-        mut_arg("discount_rate", |a| a.help("Discount rate for both paths' NPV, % a year [default: 10]"))
-    )]
+    #[command(allow_negative_numbers = true)]
     Pivot(pivot::PivotArgs),
     /// The network's power, energy, machine cohorts and regions, and what a region's removal
     /// does (`--remove US=10GW`); `network snapshot` fetches the state from a mempool.space API.
     Network(network::NetworkCmd),
+    /// The parameters: every flag with its scenario-file key, output column, unit, default and
+    /// valid range (`minecalc params NAME` for one in full).
+    Params(dictionary::ParamsArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(shell::CompletionsArgs),
     /// Print the man page (roff) to stdout.
@@ -87,6 +92,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Machines(a) => machines::run(&a),
         Command::Sweep(a) => sweep::run(&a),
         Command::Breakeven(a) => breakeven::run(&a),
+        Command::Params(a) => dictionary::run(&a),
         Command::Completions(a) => shell::completions(&a),
         Command::Man => shell::man(),
     }

@@ -7,13 +7,15 @@ use minecalc::analyses::netview::{self, Amount, NetView, Removal};
 use minecalc::report::{num, tera, usd, write_all, Format};
 use minecalc::Error;
 
-use super::args::{parse_number, NetworkArgs, NetworkSetup, OutputArgs};
+use super::args::{parse_number, OutputArgs};
+use super::params::{NetworkSetup, NetworkView, ParamArgs};
 
 /// The view's flags (flattened into `minecalc network`).
 #[derive(Debug, Clone, Args)]
 pub struct NetViewArgs {
+    /// The network.
     #[command(flatten)]
-    pub network: NetworkArgs,
+    pub params: ParamArgs<NetworkView>,
     /// Take a region's mining off the network: REGION=10GW (power, at --region-efficiency),
     /// REGION=30% (of the region's hashrate) or REGION=100EH. REGION is a code or name from
     /// data/regions.csv (US, RU, CN, PY, AE, OM, CA, ROW).
@@ -79,7 +81,7 @@ pub fn parse_removal(s: &str) -> Result<Removal, String> {
 
 /// Runs the view.
 pub fn run(a: &NetViewArgs) -> Result<(), Error> {
-    let net = a.network.setup()?;
+    let net = a.params.network_setup()?;
     let cohorts = netview::cohorts();
     let regions = netview::regions();
     let v = netview::view(

@@ -1,16 +1,14 @@
 //! `minecalc network snapshot`, and the reading of `--network FILE|-` documents for every
 //! command that takes the network flags.
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 
-pub use minecalc::inputs::documents::DocumentBase;
 use minecalc::inputs::documents::{self, DocFormat, Document, FigureSources};
-use minecalc::model::network::{NetworkInputs, Snapshot};
 use minecalc::report::{self, Dest};
 use minecalc::Error;
 
@@ -196,84 +194,4 @@ fn fetch_document(agent: &ureq::Agent, url: &str, format: DocFormat) -> Result<D
         )));
     }
     Ok(doc)
-}
-
-/// Reads the `--network` documents, in order; `-` is stdin (once).
-pub fn read_documents(paths: &[PathBuf]) -> Result<Vec<Document>, Error> {
-    let mut docs = Vec::with_capacity(paths.len());
-    let mut stdin_read = false;
-    for p in paths {
-        let is_stdin = p.as_os_str() == "-";
-        let name = format!("--network {}", p.display());
-        let text = if is_stdin {
-            if stdin_read {
-                return Err(Error::input(
-                    "--network -: stdin can be read only once; give it once",
-                ));
-            }
-            stdin_read = true;
-            let mut s = String::new();
-            std::io::stdin()
-                .lock()
-                .read_to_string(&mut s)
-                .map_err(|e| read_error(&name, e))?;
-            s
-        } else {
-            read_file(p, &name)?
-        };
-        docs.push(documents::parse_document(&name, &text)?);
-    }
-    Ok(docs)
-}
-
-fn read_file(p: &Path, name: &str) -> Result<String, Error> {
-    std::fs::read_to_string(p).map_err(|e| read_error(name, e))
-}
-
-fn read_error(name: &str, e: std::io::Error) -> Error {
-    if e.kind() == std::io::ErrorKind::InvalidData {
-        Error::input(format!("{name}: not UTF-8 text"))
-    } else {
-        Error::runtime(format!("{name}: cannot read: {e}"))
-    }
-}
-
-/// The base state from the `--network` documents over the embedded snapshot, or `None`
-/// without documents. Warnings the documents carry (a node's `warnings`) go to stderr.
-pub fn base_from_documents(
-    paths: &[PathBuf],
-    snap: &Snapshot,
-    inputs: &NetworkInputs,
-) -> Result<Option<DocumentBase>, Error> {
-    if paths.is_empty() {
-        return Ok(None);
-    }
-    let docs = read_documents(paths)?;
-    for d in &docs {
-        for w in &d.warnings {
-            crate::warn(&format!("{}: the node warns: {w}", d.name));
-        }
-    }
-    let merged = documents::merge(&docs);
-    let today = Utc::now().date_naive();
-    let fallback = format!("embedded snapshot of {}", snap.as_of);
-    merged
-        .base_state(&snap.state(), &fallback, inputs, today)
-        .map(Some)
-}
-
-/// One line saying where a run's network came from, when `--network` documents were given.
-pub fn describe(base: &DocumentBase, inputs: &NetworkInputs, rolled_days: i64) -> String {
-    let flags = inputs.gives_chain_state()
-        || inputs.price_usd.is_some()
-        || inputs.fees_btc_per_block.is_some();
-    let mut s = if flags {
-        format!("flags over {}", base.source)
-    } else {
-        base.source.clone()
-    };
-    if rolled_days > 0 {
-        s.push_str(&format!("; rolled forward {rolled_days} days"));
-    }
-    s
 }

@@ -1,10 +1,9 @@
 //! `minecalc pivot`: keep mining or convert the site to AI/HPC; `--deals` lists the deals.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde_json::Value;
 
 use minecalc::analyses::pivot::{
@@ -15,14 +14,15 @@ use minecalc::analyses::pivot::{
 };
 use minecalc::analyses::sweep::{self, parse_axis_with, Axis};
 use minecalc::inputs::deals;
-use minecalc::inputs::scenario::{self, Plan, Spec};
+use minecalc::inputs::scenario::{self, Plan};
 use minecalc::model::projection::Scenario;
+use minecalc::params::spec::Spec;
+use minecalc::params::Section;
 use minecalc::report::{num, usd, write_all, Dest, Format, RowWriter};
 use minecalc::Error;
 
-use super::args::{
-    parse_number, parse_percent, FleetArgs, NetworkArgs, OutputArgs, PlanSetup, ScenarioArgs,
-};
+use super::args::OutputArgs;
+use super::params::{Accepts, ParamArgs, PivotSet, PlanSetup};
 
 mod risk;
 
@@ -40,43 +40,19 @@ pub struct PivotArgs {
     /// hashrate-growth, power-cost, efficiency, discount-rate, …), in the flag's units.
     #[arg(long, value_name = "NAME=SPEC", value_parser = parse_vary, conflicts_with = "deals")]
     pub vary: Vec<Axis>,
+    /// The mining case, the site and the lease (with --scenario FILE: as `project --scenario`,
+    /// and its [pivot] table; its [horizon] is not used: the horizon is the conversion plus
+    /// the lease term).
     #[command(flatten)]
-    pub site: SiteArgs,
-    #[command(flatten)]
-    pub lease: LeaseArgs,
-    /// Read the mining case from a scenario TOML file (as `project --scenario`); flags override
-    /// it. Its [horizon] is not used: the horizon is the conversion plus the lease term.
-    #[arg(long, value_name = "FILE", help_heading = "Mining case")]
-    pub scenario: Option<PathBuf>,
-    #[command(flatten)]
-    pub network: NetworkArgs,
-    #[command(flatten)]
-    pub fleet: FleetArgs,
+    pub params: ParamArgs<PivotSet>,
     #[command(flatten)]
     pub risk: risk::PivotRiskArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
-/// The site.
-#[derive(Debug, Clone, Default, Args)]
-#[command(next_help_heading = "Site")]
-pub struct SiteArgs {
-    /// Power of the site, MW: what the mining fleet draws [default: the fleet's draw with
-    /// --hashrate or --machine; else 245]. Without a fleet, the fleet fills the site.
-    #[arg(long, value_name = "MW", value_parser = parse_number)]
-    pub site_mw: Option<f64>,
-    /// Site power / IT power after the conversion [default: 1.45, Cipher Barber Lake's
-    /// 244 MW gross for 168 MW IT].
-    #[arg(long, value_name = "RATIO", value_parser = parse_number, conflicts_with = "it_mw")]
-    pub pue: Option<f64>,
-    /// Critical IT load the conversion yields, MW (instead of --pue).
-    #[arg(long, value_name = "MW", value_parser = parse_number)]
-    pub it_mw: Option<f64>,
-}
-
 /// Whether the site mines while it is converted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MineDuring {
     /// The whole fleet keeps mining until the lease starts.
     Full,
@@ -84,38 +60,6 @@ pub enum MineDuring {
     Partial,
     /// Mining stops on day 0.
     None,
-}
-
-/// The lease case.
-#[derive(Debug, Clone, Default, Args)]
-#[command(next_help_heading = "Lease case")]
-pub struct LeaseArgs {
-    /// Lease rate in the first lease year, USD per kW of IT per month [default: the median
-    /// implied rate of the powered-shell deals in data/hpc_deals.csv, see --deals].
-    #[arg(long, value_name = "USD", value_parser = parse_number)]
-    pub lease_usd_per_kw_month: Option<f64>,
-    /// Lease term, years (at most 50) [default: 15].
-    #[arg(long, value_name = "YEARS", value_parser = parse_number)]
-    pub lease_years: Option<f64>,
-    /// Lease escalator, % a year, applied on each lease anniversary [default: 0; the deals'
-    /// implied rates are averages over their terms].
-    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
-    pub lease_escalator: Option<f64>,
-    /// Net operating income as % of rent [default: 85].
-    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
-    pub noi_margin: Option<f64>,
-    /// Conversion capex, USD per MW of IT [default: 9500000, the middle of $8-11M].
-    #[arg(long, value_name = "USD", value_parser = parse_number)]
-    pub conversion_capex_usd_per_mw: Option<f64>,
-    /// Conversion time before the lease starts, months [default: 18].
-    #[arg(long, value_name = "MONTHS", value_parser = parse_number)]
-    pub conversion_months: Option<f64>,
-    /// Whether the site mines during the conversion [default: partial].
-    #[arg(long, value_enum, value_name = "HOW")]
-    pub mine_during_conversion: Option<MineDuring>,
-    /// Share of the fleet that mines during a partial conversion, % [default: 50].
-    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
-    pub mine_during_conversion_pct: Option<f64>,
 }
 
 /// Runs `minecalc pivot`.
@@ -141,20 +85,13 @@ pub fn run(a: &PivotArgs) -> Result<(), Error> {
         };
         return write_all(format, header, out, pre, Vec::new(), &table);
     }
-    let setup = ScenarioArgs {
-        scenario: a.scenario.clone(),
-        network: a.network.clone(),
-        fleet: a.fleet.clone(),
-        ..ScenarioArgs::default()
-    }
-    .plan()?;
+    let setup = a.params.plan()?;
     a.risk.check(!a.vary.is_empty())?;
     if !a.vary.is_empty() {
         return map(a, &setup, median);
     }
     let mut scenario: Scenario = setup.plan.scenario.clone();
-    let Resolved { inputs, notes } =
-        resolve(&a.site, &a.lease, &setup.spec, &mut scenario, median)?;
+    let Resolved { inputs, notes } = resolve(&setup.spec, &mut scenario, median)?;
     if let Some(mc) = a.risk.settings() {
         return risk::run(a, &mc, &scenario, &inputs, |p| {
             preamble(&setup.plan, &setup.source, &scenario, &inputs, p, &notes)
@@ -182,14 +119,12 @@ struct Resolved {
 /// The site and lease flags, with their defaults, as the model's inputs. Without a fleet
 /// (--hashrate, --machine) the scenario's fleet is scaled to fill the site.
 fn resolve(
-    site: &SiteArgs,
-    lease: &LeaseArgs,
     spec: &Spec,
     scenario: &mut Scenario,
     median: Option<(f64, usize)>,
 ) -> Result<Resolved, Error> {
-    let fleet_given = spec.fleet.hashrate.is_some() || !spec.fleet.groups.is_empty();
-    let site_mw = match (site.site_mw, fleet_given) {
+    let fleet_given = scenario::gives_fleet(spec);
+    let site_mw = match (spec.num("site-mw")?, fleet_given) {
         (Some(mw), _) => mw,
         (None, true) => pivot::fleet_mw(&scenario.fleet),
         (None, false) => DEFAULT_SITE_MW,
@@ -197,11 +132,17 @@ fn resolve(
     if !fleet_given {
         pivot::fill_site(&mut scenario.fleet, site_mw)?;
     }
-    let it_mw = match site.it_mw {
+    let (pue, it_given) = (spec.num("pue")?, spec.num("it-mw")?);
+    if let (Some(_), Some(_)) = (pue, it_given) {
+        return Err(Error::input(
+            "--pue cannot be used with --it-mw: the IT load is --it-mw, or --site-mw / --pue",
+        ));
+    }
+    let it_mw = match it_given {
         Some(mw) => mw,
-        None => pivot::it_mw_from_pue(site_mw, site.pue.unwrap_or(DEFAULT_PUE))?,
+        None => pivot::it_mw_from_pue(site_mw, pue.unwrap_or(DEFAULT_PUE))?,
     };
-    let (lease_rate, lease_default) = match (lease.lease_usd_per_kw_month, median) {
+    let (lease_rate, lease_default) = match (spec.num("lease-usd-per-kw-month")?, median) {
         (Some(r), _) => (r, None),
         (None, Some((m, n))) => (m, Some(n)),
         (None, None) => {
@@ -210,14 +151,18 @@ fn resolve(
             ))
         }
     };
-    let discount_given = spec.fleet.discount_rate.is_some();
+    let discount_given = spec.has("discount-rate");
     let discount_rate = if discount_given {
         scenario.fleet.discount_rate
     } else {
         DEFAULT_DISCOUNT_RATE_PCT / 100.0
     };
-    let mode = lease.mine_during_conversion.unwrap_or(MineDuring::Partial);
-    let share = match (mode, lease.mine_during_conversion_pct) {
+    let mode = match spec.choice("mine-during-conversion")? {
+        Some("full") => MineDuring::Full,
+        Some("none") => MineDuring::None,
+        _ => MineDuring::Partial,
+    };
+    let share = match (mode, spec.num("mine-during-conversion-pct")?) {
         (MineDuring::Partial, pct) => pct.unwrap_or(DEFAULT_PARTIAL_MINING_PCT) / 100.0,
         (MineDuring::Full, None) => 1.0,
         (MineDuring::None, None) => 0.0,
@@ -232,42 +177,28 @@ fn resolve(
         site_mw,
         it_mw,
         lease_usd_per_kw_month: lease_rate,
-        lease_years: lease.lease_years.unwrap_or(DEFAULT_LEASE_YEARS),
-        lease_escalator: lease.lease_escalator.unwrap_or(0.0) / 100.0,
-        noi_margin: lease.noi_margin.unwrap_or(DEFAULT_NOI_MARGIN_PCT) / 100.0,
-        conversion_capex_usd_per_mw: lease
-            .conversion_capex_usd_per_mw
+        lease_years: spec.num("lease-years")?.unwrap_or(DEFAULT_LEASE_YEARS),
+        lease_escalator: spec.num("lease-escalator")?.unwrap_or(0.0) / 100.0,
+        noi_margin: spec.num("noi-margin")?.unwrap_or(DEFAULT_NOI_MARGIN_PCT) / 100.0,
+        conversion_capex_usd_per_mw: spec
+            .num("conversion-capex-usd-per-mw")?
             .unwrap_or(DEFAULT_CONVERSION_CAPEX_USD_PER_MW),
-        conversion_months: lease.conversion_months.unwrap_or(DEFAULT_CONVERSION_MONTHS),
+        conversion_months: spec
+            .num("conversion-months")?
+            .unwrap_or(DEFAULT_CONVERSION_MONTHS),
         mining_share_during_conversion: share,
         discount_rate,
     };
     let notes = Notes {
         fleet_filled: !fleet_given,
-        site_default: site.site_mw.is_none() && !fleet_given,
-        pue: site
-            .it_mw
-            .is_none()
-            .then(|| site.pue.unwrap_or(DEFAULT_PUE)),
-        pue_default: site.it_mw.is_none() && site.pue.is_none(),
+        site_default: !spec.has("site-mw") && !fleet_given,
+        pue: it_given.is_none().then(|| pue.unwrap_or(DEFAULT_PUE)),
+        pue_default: it_given.is_none() && pue.is_none(),
         lease_default,
         discount_default: !discount_given,
         mode,
     };
     Ok(Resolved { inputs, notes })
-}
-
-/// Scenario parameters the map cannot vary: pivot sets its own horizon.
-const HORIZON_PARAMETERS: &[&str] = &["days", "after"];
-
-/// The names `pivot --vary` knows: the site and lease flags, then the scenario's.
-fn known_parameters() -> Vec<&'static str> {
-    pivot::PARAMETERS
-        .iter()
-        .chain(scenario::PARAMETERS)
-        .copied()
-        .filter(|n| !HORIZON_PARAMETERS.contains(n))
-        .collect()
 }
 
 fn parse_vary(s: &str) -> Result<Axis, String> {
@@ -277,41 +208,21 @@ fn parse_vary(s: &str) -> Result<Axis, String> {
         .unwrap_or("")
         .trim()
         .trim_start_matches("--");
-    if HORIZON_PARAMETERS.contains(&name) {
+    if minecalc::params::lookup(name).is_some_and(|p| p.section == Section::Horizon) {
         return Err(format!(
             "pivot's horizon is the conversion plus the lease term; vary conversion-months or lease-years instead of {name}"
         ));
     }
-    parse_axis_with(s, &known_parameters()).map_err(|e| {
+    parse_axis_with(s, &|p| PivotSet::accepts(p)).map_err(|e| {
         let m = e.to_string();
         m.split_once(": ")
             .map_or(m.clone(), |(_, rest)| rest.to_string())
     })
 }
 
-/// Sets a site or lease flag by name, as if it had been given; false for any other name.
-fn set_lease_flag(site: &mut SiteArgs, lease: &mut LeaseArgs, name: &str, v: f64) -> bool {
-    let slot = match name {
-        "site-mw" => &mut site.site_mw,
-        "it-mw" => &mut site.it_mw,
-        "pue" => &mut site.pue,
-        "lease-usd-per-kw-month" => &mut lease.lease_usd_per_kw_month,
-        "lease-years" => &mut lease.lease_years,
-        "lease-escalator" => &mut lease.lease_escalator,
-        "noi-margin" => &mut lease.noi_margin,
-        "conversion-capex-usd-per-mw" => &mut lease.conversion_capex_usd_per_mw,
-        "conversion-months" => &mut lease.conversion_months,
-        "mine-during-conversion-pct" => &mut lease.mine_during_conversion_pct,
-        _ => return false,
-    };
-    *slot = Some(v);
-    true
-}
-
 /// The map's base case: the flags, the planned scenario, the default lease and today (read
 /// once, for a `--start today`).
 struct MapBase<'a> {
-    a: &'a PivotArgs,
     setup: &'a PlanSetup,
     median: Option<(f64, usize)>,
     today: Option<NaiveDate>,
@@ -323,21 +234,20 @@ fn combination_inputs(
     axes: &[Axis],
     values: &[f64],
 ) -> Result<(Scenario, Resolved), Error> {
-    let (a, setup) = (b.a, b.setup);
-    let (mut site, mut lease) = (a.site.clone(), a.lease.clone());
-    let mut spec: Option<Spec> = None;
+    let setup = b.setup;
+    let mut spec = setup.spec.clone();
+    let mut replan = false;
     for (axis, v) in axes.iter().zip(values) {
-        if !set_lease_flag(&mut site, &mut lease, &axis.name, *v) {
-            spec.get_or_insert_with(|| setup.spec.clone())
-                .set(&axis.name, *v)?;
-        }
+        spec.set(&axis.name, *v)?;
+        replan |= !matches!(axis.param().section, Section::Site | Section::Lease);
     }
-    let (spec, mut scenario) = match &spec {
+    let mut scenario = if replan {
         // A scenario parameter varies: plan the scenario again, as `sweep` does.
-        Some(s) => (s, s.plan(&setup.base, &setup.series, b.today)?.scenario),
-        None => (&setup.spec, setup.plan.scenario.clone()),
+        scenario::plan(&spec, &setup.base, &setup.series, b.today)?.scenario
+    } else {
+        setup.plan.scenario.clone()
     };
-    let r = resolve(&site, &lease, spec, &mut scenario, b.median)?;
+    let r = resolve(&spec, &mut scenario, b.median)?;
     Ok((scenario, r))
 }
 
@@ -350,8 +260,8 @@ fn map(a: &PivotArgs, setup: &PlanSetup, median: Option<(f64, usize)>) -> Result
         return Err(Error::input(format!("--vary {} is given twice", w[0])));
     }
     for (varied, other, other_given) in [
-        ("pue", "it-mw", a.site.it_mw.is_some()),
-        ("it-mw", "pue", a.site.pue.is_some()),
+        ("pue", "it-mw", setup.spec.has("it-mw")),
+        ("it-mw", "pue", setup.spec.has("pue")),
     ] {
         if names.contains(&varied) && (other_given || names.contains(&other)) {
             let with = if other_given {
@@ -366,7 +276,6 @@ fn map(a: &PivotArgs, setup: &PlanSetup, median: Option<(f64, usize)>) -> Result
     }
     let total = sweep::count(&a.vary)?;
     let base = MapBase {
-        a,
         setup,
         median,
         today: Some(chrono::Utc::now().date_naive()),
@@ -445,9 +354,7 @@ fn map_preamble(
         setup.source
     )];
     let mut scenario = setup.plan.scenario.clone();
-    if let Ok(Resolved { inputs: i, notes }) =
-        resolve(&a.site, &a.lease, &setup.spec, &mut scenario, median)
-    {
+    if let Ok(Resolved { inputs: i, notes }) = resolve(&setup.spec, &mut scenario, median) {
         let g = &setup.plan.network.drivers;
         lines.push(format!(
             "base     site {} MW, {} MW of IT; lease {}/kW-month{} for {} years, escalator {}/yr, NOI {}%; capex {} per MW of IT over {} months, {}% of the fleet mining meanwhile; discount {}%/yr; price {}/yr, hashrate {}/yr from {}. Each row's varied values replace these",

@@ -10,13 +10,15 @@ use minecalc::report::tables::network_line;
 use minecalc::report::{num, prefix_value, usd, Dest, Format, RowWriter};
 use minecalc::Error;
 
-use super::args::{OutputArgs, PeriodArg, ScenarioArgs};
+use super::args::{OutputArgs, PeriodArg};
+use super::params::{ParamArgs, Projection as ProjectionSet};
 
 /// Arguments of `minecalc project`.
 #[derive(Debug, Clone, Args)]
 pub struct ProjectArgs {
+    /// The scenario.
     #[command(flatten)]
-    pub scenario: ScenarioArgs,
+    pub params: ParamArgs<ProjectionSet>,
     /// Rows per day, week, month, difficulty epoch or year [default: month for the table, day otherwise].
     #[arg(long, value_enum, help_heading = "Output")]
     pub period: Option<PeriodArg>,
@@ -49,19 +51,18 @@ pub fn tag_prefix(tags: &[(String, String)]) -> Vec<(String, Value)> {
 
 /// Runs `minecalc project`.
 pub fn run(a: &ProjectArgs) -> Result<(), Error> {
-    let setup = a.scenario.plan()?;
+    let setup = a.params.plan()?;
     let plan = &setup.plan;
     let s = &plan.scenario;
     let format: Format = a.output.format.into();
     let period: Period = super::args::period_or_default(a.period, format);
-    let mut risk = a.risk.clone();
-    risk.response = risk.response.over_spec(&setup.spec)?;
-    let runner = risk.runner(s)?;
+    let risk = &a.risk;
+    let runner = risk.runner(&setup.spec, s)?;
     if risk.is_monte_carlo() {
         return risk.run_monte_carlo(a, &runner, s, &setup.source);
     }
     let p = runner.project(s)?;
-    risk.plot_projection(s, &p)?;
+    risk.plot_projection(&runner, s, &p)?;
     let mut groups: Vec<Vec<ProjectionRow>> = vec![Vec::new(); s.fleet.groups.len()];
     if a.by_machine {
         runner.for_each_day_by_group(s, |_, _, g| {

@@ -1,28 +1,28 @@
-//! Flags for network dynamics and risk on `project`: the response model (`--network-model`),
+//! Network dynamics and risk on `project`: the response model the spec chooses,
 //! and the dispatch from `project` to the model that runs.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use minecalc::analyses::montecarlo::{self, McSummary, MonteCarlo};
 use minecalc::model::engine::NetDay;
 use minecalc::model::projection::{self, Period, Projection, ProjectionRow, Scenario};
 use minecalc::model::response::{self, CohortTable, ResponseModel, ResponseParams};
 use minecalc::model::summary::{self, Summary};
+use minecalc::error::Origin;
+use minecalc::params::spec::Spec;
 use minecalc::report::chart;
 use minecalc::report::{num, usd, Dest, Format, RowWriter};
 use minecalc::Error;
 
-use super::args::{parse_number, parse_percent};
+use super::args::parse_percent;
 use super::project::{tag_prefix, ProjectArgs};
 
 /// Everything `project` takes for network dynamics and risk.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RiskArgs {
-    #[command(flatten)]
-    pub response: ResponseArgs,
     #[command(flatten)]
     pub monte_carlo: MonteCarloArgs,
     /// Draw a chart to FILE.svg: hashprice against the fleet's hashcost, the network's
@@ -104,140 +104,67 @@ pub struct MonteCarloArgs {
     pub summary_only: bool,
 }
 
-/// How the network's hashrate moves.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum NetworkModelArg {
-    /// Hashrate follows --hashrate-growth (or --hashrate-path), whatever it earns.
-    #[default]
-    Fixed,
-    /// Cohorts of machines switch off when hashprice falls below their power cost, and back on.
-    Response,
-}
-
-/// The response model's flags.
-#[derive(Debug, Clone, Default, Args)]
-#[command(next_help_heading = "Network response (--network-model response)")]
-pub struct ResponseArgs {
-    /// How the network's hashrate moves: `fixed` follows --hashrate-growth; `response` runs the
-    /// installed base as cohorts (data/network_fleet.csv) that switch off while hashprice is
-    /// below their power cost, so difficulty falls at the next retarget [default: fixed, or
-    /// the scenario file's `[network] model`].
-    #[arg(long, value_enum, value_name = "MODEL")]
-    pub network_model: Option<NetworkModelArg>,
-    /// Cohort table CSV: cohort,share_pct,efficiency_j_per_th,power_cost_usd_per_kwh[,...]
-    /// [default: the embedded data/network_fleet.csv].
-    #[arg(long, value_name = "FILE")]
-    pub cohorts: Option<PathBuf>,
-    /// Days until 63% of the hashrate that loses money is off (a first-order lag) [default: 30].
-    #[arg(long, value_name = "DAYS", value_parser = parse_number)]
-    pub off_lag: Option<f64>,
-    /// Days until 63% of the hashrate that earns again is back on [default: 14].
-    #[arg(long, value_name = "DAYS", value_parser = parse_number)]
-    pub on_lag: Option<f64>,
-    /// Old cohorts retired each year, % of their hashrate; new hashrate replaces it [default: 10].
-    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
-    pub retire_rate: Option<f64>,
-    /// Efficiency of new hashrate, J/TH [default: 13.5, Antminer S21 XP].
-    #[arg(long, value_name = "J/TH", value_parser = parse_number)]
-    pub new_efficiency: Option<f64>,
-    /// Power cost of new hashrate, USD/kWh [default: 0.045, the Cambridge 2025 median].
-    #[arg(long, value_name = "USD/KWH", value_parser = parse_number)]
-    pub new_power_cost: Option<f64>,
-    /// Spread of power costs within a cohort, % (log standard deviation) [default: 15].
-    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
-    pub cost_spread: Option<f64>,
-}
-
-impl ResponseArgs {
-    fn knobs(&self) -> [(&'static str, bool); 7] {
-        [
-            ("--cohorts", self.cohorts.is_some()),
-            ("--off-lag", self.off_lag.is_some()),
-            ("--on-lag", self.on_lag.is_some()),
-            ("--retire-rate", self.retire_rate.is_some()),
-            ("--new-efficiency", self.new_efficiency.is_some()),
-            ("--new-power-cost", self.new_power_cost.is_some()),
-            ("--cost-spread", self.cost_spread.is_some()),
-        ]
+/// The network model a spec chooses: `None` for the fixed model, else the response model with
+/// its cohorts (read from `cohorts`) and settings. Response settings given with the fixed model
+/// are an error (they would do nothing).
+pub fn response_model(spec: &Spec, s: &Scenario) -> Result<Option<ResponseModel>, Error> {
+    const KNOBS: [&str; 7] = [
+        "cohorts",
+        "off-lag",
+        "on-lag",
+        "retire-rate",
+        "new-efficiency",
+        "new-power-cost",
+        "cost-spread",
+    ];
+    if spec.choice("network-model")?.unwrap_or("fixed") == "fixed" {
+        // A file's settings rest while a flag chooses the fixed model; a flag's are an error.
+        let given = |k: &&&str| spec.get(k).is_some_and(|g| g.origin == Origin::Flag);
+        if let Some(k) = KNOBS.iter().find(given) {
+            return Err(Error::input(format!(
+                "--{k} needs --network-model response (the fixed model has no cohorts)"
+            )));
+        }
+        return Ok(None);
     }
-
-    /// The response model, or `None` for the fixed model. Knobs given with the fixed model
-    /// are an error (they would do nothing).
-    pub fn model(&self, s: &Scenario) -> Result<Option<ResponseModel>, Error> {
-        if self.network_model.unwrap_or_default() == NetworkModelArg::Fixed {
-            if let Some((flag, _)) = self.knobs().into_iter().find(|(_, given)| *given) {
-                return Err(Error::input(format!(
-                    "{flag} needs --network-model response (the fixed model has no cohorts)"
-                )));
-            }
-            return Ok(None);
-        }
-        if !s.drivers.hashrate_hs.points.is_empty() {
-            return Err(Error::input(
-                "--hashrate-path cannot be used with --network-model response (the response model sets the hashrate; --hashrate-growth sets the installed base's growth)",
-            ));
-        }
-        let cohorts = match &self.cohorts {
-            None => CohortTable::embedded(),
-            Some(path) => {
-                let name = path.display().to_string();
-                let text = std::fs::read_to_string(path).map_err(|e| {
-                    if e.kind() == std::io::ErrorKind::NotFound {
-                        Error::input(format!("--cohorts {name}: no such file"))
-                    } else {
-                        Error::runtime(format!("--cohorts {name}: cannot read: {e}"))
-                    }
-                })?;
-                CohortTable::parse(&name, &text)?
-            }
-        };
-        let d = ResponseParams::default();
-        let model = ResponseModel {
-            cohorts,
-            params: ResponseParams {
-                off_lag_days: self.off_lag.unwrap_or(d.off_lag_days),
-                on_lag_days: self.on_lag.unwrap_or(d.on_lag_days),
-                retire_rate: self.retire_rate.map_or(d.retire_rate, |p| p / 100.0),
-                new_efficiency_j_per_th: self.new_efficiency.unwrap_or(d.new_efficiency_j_per_th),
-                new_power_cost_usd_per_kwh: self
-                    .new_power_cost
-                    .unwrap_or(d.new_power_cost_usd_per_kwh),
-                cost_spread: self.cost_spread.map_or(d.cost_spread, |p| p / 100.0),
-            },
-        };
-        model.validate()?;
-        Ok(Some(model))
+    if !s.drivers.hashrate_hs.points.is_empty() {
+        return Err(Error::input(
+            "--hashrate-path cannot be used with --network-model response (the response model sets the hashrate; --hashrate-growth sets the installed base's growth)",
+        ));
     }
-}
-
-impl ResponseArgs {
-    /// These flags over a scenario file's `[network] model` and `cohorts` (a cohorts path in
-    /// the file is relative to the file).
-    pub fn over_spec(
-        &self,
-        spec: &minecalc::inputs::scenario::Spec,
-    ) -> Result<ResponseArgs, Error> {
-        let mut a = self.clone();
-        if a.network_model.is_none() {
-            a.network_model = match spec.network_model()? {
-                Some(true) => Some(NetworkModelArg::Response),
-                Some(false) => Some(NetworkModelArg::Fixed),
-                None => None,
-            };
+    let cohorts = match spec.path("cohorts") {
+        None => CohortTable::embedded(),
+        Some(path) => {
+            let name = path.display().to_string();
+            let text = super::params::read_text(&path, "--cohorts", &name)?;
+            CohortTable::parse(&name, &text)?
         }
-        if a.cohorts.is_none() && a.network_model == Some(NetworkModelArg::Response) {
-            a.cohorts = spec.network_file(&spec.network.cohorts);
-        }
-        Ok(a)
-    }
+    };
+    let d = ResponseParams::default();
+    let num = |name: &str, default: f64, scale: f64| -> Result<f64, Error> {
+        Ok(spec.num(name)?.map_or(default, |v| v * scale))
+    };
+    let model = ResponseModel {
+        cohorts,
+        params: ResponseParams {
+            off_lag_days: num("off-lag", d.off_lag_days, 1.0)?,
+            on_lag_days: num("on-lag", d.on_lag_days, 1.0)?,
+            retire_rate: num("retire-rate", d.retire_rate, 0.01)?,
+            new_efficiency_j_per_th: num("new-efficiency", d.new_efficiency_j_per_th, 1.0)?,
+            new_power_cost_usd_per_kwh: num("new-power-cost", d.new_power_cost_usd_per_kwh, 1.0)?,
+            cost_spread: num("cost-spread", d.cost_spread, 0.01)?,
+        },
+    };
+    model.validate()?;
+    Ok(Some(model))
 }
 
 impl RiskArgs {
     /// Resolves the network model once (reads --cohorts); the runner then runs scenarios.
-    pub fn runner(&self, s: &Scenario) -> Result<Runner, Error> {
+    pub fn runner(&self, spec: &Spec, s: &Scenario) -> Result<Runner, Error> {
         self.check()?;
         Ok(Runner {
-            model: self.response.model(s)?,
+            model: response_model(spec, s)?,
         })
     }
 }
@@ -306,7 +233,12 @@ impl RiskArgs {
     }
 
     /// Draws the projection's chart when `--plot` asks for one.
-    pub fn plot_projection(&self, s: &Scenario, p: &Projection) -> Result<(), Error> {
+    pub fn plot_projection(
+        &self,
+        runner: &Runner,
+        s: &Scenario,
+        p: &Projection,
+    ) -> Result<(), Error> {
         let Some(path) = &self.plot else {
             return Ok(());
         };
@@ -317,7 +249,7 @@ impl RiskArgs {
         let title = format!(
             "minecalc project: {} - {first} to {last}{}",
             fleet_title(&s.fleet),
-            if self.response.network_model == Some(NetworkModelArg::Response) {
+            if runner.model.is_some() {
                 " - response network model"
             } else {
                 ""

@@ -6,30 +6,29 @@ use clap::Args;
 use serde_json::Value;
 
 use minecalc::analyses::montecarlo::{self, MonteCarlo};
-use minecalc::analyses::sweep::{self, parse_axis, Axis, Base, SweepRow};
+use minecalc::analyses::sweep::{self, parse_axis_with, Axis, Base, SweepRow};
 use minecalc::model::{response, summary};
-use minecalc::report::heatmap::{unit_of, HeatMap};
+use minecalc::report::heatmap::HeatMap;
 use minecalc::report::{Dest, RowWriter};
 use minecalc::Error;
 
-use super::args::{OutputArgs, ScenarioArgs};
+use super::args::OutputArgs;
+use super::params::{Accepts, ParamArgs, Projection as ProjectionSet};
 use super::project::{parse_tag, tag_prefix};
-use super::risk::{plot_path, write_svg, MonteCarloArgs, ResponseArgs, DEFAULT_SEED};
+use super::risk::{plot_path, response_model, write_svg, MonteCarloArgs, DEFAULT_SEED};
 
 /// Arguments of `minecalc sweep`.
 #[derive(Debug, Clone, Args)]
 pub struct SweepArgs {
     /// A parameter and its values: NAME=0,25,50 (a list) or NAME=START:STOP:STEP (a range);
-    /// repeatable (every combination runs). NAME is a flag name: power-cost, price-growth,
-    /// hashrate-growth, fee-growth, efficiency, fees, price, units, hashrate, uptime, pool-fee,
-    /// opex, capex, unit-price, discount-rate, difficulty, network-hashrate, curtail-hours,
-    /// peak-power-cost, days, after.
+    /// repeatable (every combination runs). NAME is a parameter's flag, key or column
+    /// (power-cost, power_cost_usd_per_kwh); `minecalc params` lists those that vary. Values
+    /// take the units' suffixes (price=50k:150k:25k).
     #[arg(long, value_name = "NAME=SPEC", required = true, value_parser = parse_vary)]
     pub vary: Vec<Axis>,
+    /// The base scenario.
     #[command(flatten)]
-    pub scenario: ScenarioArgs,
-    #[command(flatten)]
-    pub response: ResponseArgs,
+    pub params: ParamArgs<ProjectionSet>,
     #[command(flatten)]
     pub monte_carlo: MonteCarloArgs,
     /// Draw a heat map of two varied parameters to FILE.svg: the horizon's margin, or with
@@ -53,12 +52,13 @@ fn parse_vary(s: &str) -> Result<Axis, String> {
         .unwrap_or("")
         .trim()
         .trim_start_matches("--");
-    if minecalc::analyses::pivot::PARAMETERS.contains(&name) {
+    use minecalc::params::{lookup, Section};
+    if lookup(name).is_some_and(|p| matches!(p.section, Section::Site | Section::Lease)) {
         return Err(format!(
             "{name} is a parameter of `minecalc pivot`, not of a mining scenario; for the keep-mining-or-convert decision map use `minecalc pivot --vary {s}`"
         ));
     }
-    parse_axis(s).map_err(|e| {
+    parse_axis_with(s, &|p| ProjectionSet::accepts(p)).map_err(|e| {
         let m = e.to_string();
         m.split_once(": ")
             .map_or(m.clone(), |(_, rest)| rest.to_string())
@@ -83,11 +83,8 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
     } else if a.plot_value.is_some() {
         return Err(Error::input("--plot-value needs --plot FILE.svg"));
     }
-    let setup = a.scenario.plan()?;
-    let model = a
-        .response
-        .over_spec(&setup.spec)?
-        .model(&setup.plan.scenario)?;
+    let setup = a.params.plan()?;
+    let model = response_model(&setup.spec, &setup.plan.scenario)?;
     let mc = monte_carlo(&a.monte_carlo)?;
     let base = Base {
         spec: &setup.spec,
@@ -140,7 +137,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
     let mut cells: Vec<f64> = Vec::new();
     let eval = |values: &[f64]| -> Result<SweepRow, Error> {
         let spec = base.spec_with(&a.vary, values)?;
-        let plan = spec.plan(base.network, base.series, base.today)?;
+        let plan = minecalc::inputs::scenario::plan(&spec, base.network, base.series, base.today)?;
         let s = &plan.scenario;
         let summary = match &model {
             None => summary::summarize(s)?,
@@ -182,7 +179,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
     result?;
     if let Some(path) = &a.plot {
         let label = |axis: &Axis| {
-            let unit = unit_of(&axis.name);
+            let unit = axis.param().unit.symbol();
             if unit.is_empty() {
                 axis.name.clone()
             } else {

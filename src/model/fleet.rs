@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::model::engine::NetDay;
-use crate::model::network::{at_most, non_negative, positive};
+use crate::params::check_model;
 
 /// Hours in a day.
 const HOURS_PER_DAY: f64 = 24.0;
@@ -46,16 +46,12 @@ impl FleetGroup {
 
     /// Checks each figure; errors name the flag that sets it.
     pub fn validate(&self) -> Result<(), Error> {
-        positive("--hashrate", self.hashrate_ths)?;
-        positive("--efficiency", self.efficiency_j_per_th)?;
-        non_negative("--power-cost", self.power_cost_usd_per_kwh)?;
-        non_negative("--opex", self.opex_usd_per_day)?;
-        at_most("--hashrate", self.hashrate_ths, 1e12)?;
-        at_most("--efficiency", self.efficiency_j_per_th, 1e6)?;
-        at_most("--power-cost", self.power_cost_usd_per_kwh, 1e3)?;
-        at_most("--opex", self.opex_usd_per_day, 1e15)?;
-        fraction("--uptime", self.uptime)?;
-        fraction("--pool-fee", self.pool_fee)?;
+        check_model("hashrate", self.hashrate_ths, 1.0)?;
+        check_model("efficiency", self.efficiency_j_per_th, 1.0)?;
+        check_model("power-cost", self.power_cost_usd_per_kwh, 1.0)?;
+        check_model("opex", self.opex_usd_per_day, 1.0)?;
+        check_model("uptime", self.uptime, 100.0)?;
+        check_model("pool-fee", self.pool_fee, 100.0)?;
         Ok(())
     }
 
@@ -152,17 +148,6 @@ pub fn hashcost_usd_per_ph_day(efficiency_j_per_th: f64, power_cost_usd_per_kwh:
     efficiency_j_per_th * 1000.0 * HOURS_PER_DAY / 1000.0 * power_cost_usd_per_kwh
 }
 
-fn fraction(name: &str, v: f64) -> Result<(), Error> {
-    if v.is_finite() && (0.0..=1.0).contains(&v) {
-        Ok(())
-    } else {
-        Err(Error::input(format!(
-            "{name} must be between 0 and 100, got {}",
-            v * 100.0
-        )))
-    }
-}
-
 /// The operator's rule for switching machines off.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Curtail {
@@ -186,7 +171,7 @@ impl Curtail {
             )));
         }
         if let Some(p) = self.peak_power_cost_usd_per_kwh {
-            non_negative("--peak-power-cost", p)?;
+            check_model("peak-power-cost", p, 1.0)?;
         }
         Ok(())
     }
@@ -267,10 +252,8 @@ impl Fleet {
         }
         self.groups.iter().try_for_each(FleetGroup::validate)?;
         self.curtail.validate()?;
-        non_negative("--capex", self.capex_usd)?;
-        non_negative("--opex", self.opex_usd_per_day)?;
-        at_most("--capex", self.capex_usd, 1e15)?;
-        at_most("--opex", self.opex_usd_per_day, 1e15)?;
+        check_model("capex", self.capex_usd, 1.0)?;
+        check_model("opex", self.opex_usd_per_day, 1.0)?;
         if !(self.discount_rate.is_finite() && self.discount_rate > -1.0) {
             return Err(Error::input(format!(
                 "--discount-rate must be above -100, got {}",
@@ -321,7 +304,7 @@ mod tests {
     }
 
     #[test]
-    fn validate_names_the_flag() {
+    fn validate_names_the_parameter() {
         let g = FleetGroup {
             label: "x".into(),
             hashrate_ths: 1000.0,
@@ -332,6 +315,6 @@ mod tests {
             opex_usd_per_day: 0.0,
         };
         let e = g.validate().unwrap_err().to_string();
-        assert_eq!(e, "--uptime must be between 0 and 100, got 140");
+        assert_eq!(e, "uptime must be between 0 and 100, got 140");
     }
 }

@@ -5,7 +5,8 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::model::chain;
 use crate::model::fleet::hashcost_usd_per_ph_day;
-use crate::model::network::{non_negative, positive, NetworkState};
+use crate::model::network::NetworkState;
+use crate::params::check_model;
 
 /// The economics of 1 PH/s for one day at a network state (Luxor's hashprice: 100% uptime,
 /// no pool fee, the next block's subsidy plus the average fees).
@@ -54,14 +55,14 @@ pub fn hashprice(
     efficiency_j_per_th: Option<f64>,
     power_cost_usd_per_kwh: Option<f64>,
 ) -> Result<HashpriceRow, Error> {
-    positive("--difficulty", net.difficulty)?;
-    positive("--price", net.price_usd)?;
-    non_negative("--fees", net.fees_btc_per_block)?;
+    check_model("difficulty", net.difficulty, 1.0)?;
+    check_model("price", net.price_usd, 1.0)?;
+    check_model("fees", net.fees_btc_per_block, 1.0)?;
     if let Some(e) = efficiency_j_per_th {
-        positive("--efficiency", e)?;
+        check_model("efficiency", e, 1.0)?;
     }
     if let Some(p) = power_cost_usd_per_kwh {
-        non_negative("--power-cost", p)?;
+        check_model("power-cost", p, 1.0)?;
     }
     let subsidy = chain::subsidy_btc(net.height + 1);
     let hv = hashvalue_sats_per_ph_day(net.difficulty, subsidy + net.fees_btc_per_block);

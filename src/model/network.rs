@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::model::chain;
+use crate::params::check_model;
 
 /// Network state at 00:00 UTC of `date`.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,14 +29,10 @@ pub struct NetworkState {
 impl NetworkState {
     /// Checks every figure; errors name the flag that sets it.
     pub fn validate(&self) -> Result<(), Error> {
-        positive("--difficulty", self.difficulty)?;
-        positive("--network-hashrate", self.hashrate_hs)?;
-        positive("--price", self.price_usd)?;
-        non_negative("--fees", self.fees_btc_per_block)?;
-        at_most("--difficulty", self.difficulty, 1e30)?;
-        at_most("--network-hashrate", self.hashrate_eh_s(), 1e15)?;
-        at_most("--price", self.price_usd, 1e12)?;
-        at_most("--fees", self.fees_btc_per_block, 1e6)?;
+        check_model("difficulty", self.difficulty, 1.0)?;
+        check_model("network-hashrate", self.hashrate_hs, 1e-18)?;
+        check_model("price", self.price_usd, 1.0)?;
+        check_model("fees", self.fees_btc_per_block, 1.0)?;
         if let Some(e) = self.epoch_elapsed_s {
             non_negative("epoch elapsed seconds", e)?;
         }
@@ -55,19 +52,6 @@ pub fn positive(name: &str, v: f64) -> Result<(), Error> {
     } else {
         Err(Error::input(format!(
             "{name} must be a positive number, got {v}"
-        )))
-    }
-}
-
-/// Error when `v` is above `max`: a bound far past any real figure, so that a run's sums stay
-/// finite numbers.
-pub fn at_most(name: &str, v: f64, max: f64) -> Result<(), Error> {
-    if v <= max {
-        Ok(())
-    } else {
-        Err(Error::input(format!(
-            "{name} must be at most {max:e}, got {}",
-            crate::error::show(v)
         )))
     }
 }
@@ -382,16 +366,16 @@ impl NetworkInputs {
             }
         }
         if let Some(v) = self.difficulty {
-            positive("--difficulty", v)?;
+            check_model("difficulty", v, 1.0)?;
         }
         if let Some(v) = self.hashrate_hs {
-            positive("--network-hashrate", v)?;
+            check_model("network-hashrate", v, 1e-18)?;
         }
         if let Some(v) = self.price_usd {
-            positive("--price", v)?;
+            check_model("price", v, 1.0)?;
         }
         if let Some(v) = self.fees_btc_per_block {
-            non_negative("--fees", v)?;
+            check_model("fees", v, 1.0)?;
         }
         let start = self.start.unwrap_or(base.date);
         let base_drivers = self.paths(base);

@@ -39,6 +39,7 @@ use crate::model::fleet::hashcost_usd_per_ph_day;
 use crate::model::network::{NetworkState, Path};
 use crate::model::projection::{run_days, Projection, ProjectionRow, Scenario};
 use crate::model::summary::{Summary, SummaryBuilder};
+use crate::params::check_model;
 
 /// The embedded cohort table.
 pub const EMBEDDED_COHORTS_CSV: &str = include_str!("../../data/network_fleet.csv");
@@ -253,27 +254,12 @@ impl ResponseModel {
     /// Checks the parameters; errors name the flag that sets each.
     pub fn validate(&self) -> Result<(), Error> {
         let p = &self.params;
-        let range = |name: &str, v: f64, lo: f64, hi: f64, unit: &str| {
-            if v.is_finite() && v >= lo && v <= hi {
-                Ok(())
-            } else {
-                Err(Error::input(format!(
-                    "{name} must be between {lo} and {hi}{unit}, got {v}"
-                )))
-            }
-        };
-        range("--off-lag", p.off_lag_days, 0.0, 365.0, " days")?;
-        range("--on-lag", p.on_lag_days, 0.0, 365.0, " days")?;
-        range(
-            "--retire-rate",
-            p.retire_rate * 100.0,
-            0.0,
-            99.0,
-            " (% a year)",
-        )?;
-        range("--cost-spread", p.cost_spread * 100.0, 0.0, 300.0, " (%)")?;
-        crate::model::network::positive("--new-efficiency", p.new_efficiency_j_per_th)?;
-        crate::model::network::non_negative("--new-power-cost", p.new_power_cost_usd_per_kwh)?;
+        check_model("off-lag", p.off_lag_days, 1.0)?;
+        check_model("on-lag", p.on_lag_days, 1.0)?;
+        check_model("retire-rate", p.retire_rate, 100.0)?;
+        check_model("cost-spread", p.cost_spread, 100.0)?;
+        check_model("new-efficiency", p.new_efficiency_j_per_th, 1.0)?;
+        check_model("new-power-cost", p.new_power_cost_usd_per_kwh, 1.0)?;
         Ok(())
     }
 
@@ -1006,18 +992,18 @@ mod tests {
     }
 
     #[test]
-    fn bad_params_name_the_flag() {
+    fn bad_params_name_the_parameter() {
         let mut m = ResponseModel::embedded();
         m.params.off_lag_days = -1.0;
         assert_eq!(
             m.validate().unwrap_err().to_string(),
-            "--off-lag must be between 0 and 365 days, got -1"
+            "off-lag must be between 0 and 365, got -1"
         );
         m.params.off_lag_days = 1.0;
         m.params.retire_rate = 1.5;
         assert_eq!(
             m.validate().unwrap_err().to_string(),
-            "--retire-rate must be between 0 and 99 (% a year), got 150"
+            "retire-rate must be between 0 and 99, got 150"
         );
     }
 }

@@ -31,26 +31,6 @@ fn err<E: std::fmt::Display>(e: E) -> Error {
     Error::runtime(format!("--plot: {e}"))
 }
 
-/// The unit of a swept parameter, for axis labels.
-pub fn unit_of(flag: &str) -> &'static str {
-    match flag {
-        "power-cost" | "peak-power-cost" => "USD/kWh",
-        "price-growth" | "hashrate-growth" | "fee-growth" | "discount-rate" => "% a year",
-        "uptime" | "pool-fee" => "%",
-        "efficiency" => "J/TH",
-        "fees" => "BTC/block",
-        "price" => "USD/BTC",
-        "units" => "machines",
-        "hashrate" => "TH/s",
-        "opex" => "USD/day",
-        "capex" | "unit-price" => "USD",
-        "network-hashrate" => "EH/s",
-        "curtail-hours" => "hours/day",
-        "days" | "after" => "days",
-        _ => "",
-    }
-}
-
 /// Colour for `t` in 0..=1 on a scale (diverging: `t` = 0.5 is zero).
 fn colour(t: f64, diverging: bool) -> RGBColor {
     let t = t.clamp(0.0, 1.0);
