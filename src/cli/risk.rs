@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use minecalc::analyses::montecarlo::{self, McSummary, MonteCarlo};
+use minecalc::error::Origin;
 use minecalc::model::engine::NetDay;
 use minecalc::model::projection::{self, Period, Projection, ProjectionRow, Scenario};
 use minecalc::model::response::{self, CohortTable, ResponseModel, ResponseParams};
 use minecalc::model::summary::{self, Summary};
-use minecalc::error::Origin;
 use minecalc::params::spec::Spec;
 use minecalc::report::chart;
 use minecalc::report::{num, usd, Dest, Format, RowWriter};
