@@ -25,12 +25,11 @@ pub enum Origin {
 impl Origin {
     /// The parameter as a message names it from here: `--uptime`, `s.toml:3:10: uptime`,
     /// `--uptime` for a varied value too (the sweep names the combination), or `uptime`.
-    pub fn describe_key(&self, p: &crate::params::Param) -> String {
+    pub fn describe_key(&self, name: &str, key: &str) -> String {
         match self {
-            Origin::Flag => format!("--{}", p.name),
-            Origin::File { file, line, col } => format!("{file}:{line}:{col}: {}", p.key),
-            Origin::Vary => format!("--{}", p.name),
-            Origin::Model => p.name.to_string(),
+            Origin::Flag | Origin::Vary => format!("--{name}"),
+            Origin::File { file, line, col } => format!("{file}:{line}:{col}: {key}"),
+            Origin::Model => name.to_string(),
         }
     }
 }
@@ -39,10 +38,12 @@ impl Origin {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A parameter's value breaks its rule. Exit status 2.
-    #[error("{} {rule}, got {value}", origin.describe_key(param))]
+    #[error("{} {rule}, got {value}", origin.describe_key(name, key))]
     Param {
-        /// The parameter.
-        param: &'static crate::params::Param,
+        /// The parameter's name (its flag without dashes).
+        name: &'static str,
+        /// Its key in a scenario file.
+        key: &'static str,
         /// Where the value came from.
         origin: Origin,
         /// The value as given (or as the model holds it, in the parameter's unit).
@@ -74,21 +75,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// A parameter error.
-    pub fn param(
-        param: &'static crate::params::Param,
-        origin: Origin,
-        value: impl Into<String>,
-        rule: impl Into<String>,
-    ) -> Error {
-        Error::Param {
-            param,
-            origin,
-            value: value.into(),
-            rule: rule.into(),
-        }
-    }
-
     /// A bad-input error.
     pub fn input(msg: impl Into<String>) -> Error {
         Error::Input(msg.into())

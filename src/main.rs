@@ -79,11 +79,12 @@ fn unused_flag(e: &clap::Error) -> Option<String> {
 fn message(e: &minecalc::Error) -> String {
     match e {
         minecalc::Error::Param {
-            param,
+            name,
             origin: minecalc::error::Origin::Model,
             value,
             rule,
-        } => format!("--{} {rule}, got {value}", param.name),
+            ..
+        } => format!("--{name} {rule}, got {value}"),
         other => other.to_string(),
     }
 }

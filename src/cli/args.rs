@@ -6,7 +6,23 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use minecalc::model::projection::Period;
-use minecalc::report::Format;
+use minecalc::report::{prefix_value, Format};
+use serde_json::Value;
+
+/// Parses `NAME=VALUE`.
+pub fn parse_tag(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err("expected NAME=VALUE".into()),
+    }
+}
+
+/// Leading columns from `--tag`.
+pub fn tag_prefix(tags: &[(String, String)]) -> Vec<(String, Value)> {
+    tags.iter()
+        .map(|(k, v)| (k.clone(), prefix_value(v)))
+        .collect()
+}
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -13,9 +13,10 @@ use minecalc::report::chart;
 use minecalc::report::{num, usd, Dest, Format, RowWriter};
 use minecalc::Error;
 
+use super::args::tag_prefix;
 use super::args::{parse_date, OutputArgs, PeriodArg};
 use super::params::{FleetOnly, ParamArgs};
-use super::project::{postamble, tag_prefix};
+use super::project::postamble;
 use super::risk::{fleet_title, plot_path, write_svg};
 
 /// Arguments of `minecalc backtest`.
@@ -46,7 +47,7 @@ pub struct BacktestArgs {
     #[arg(long, value_enum, help_heading = "Output")]
     pub period: Option<PeriodArg>,
     /// Add a constant leading column NAME with VALUE to every row (repeatable).
-    #[arg(long, value_name = "NAME=VALUE", value_parser = super::project::parse_tag, help_heading = "Output")]
+    #[arg(long, value_name = "NAME=VALUE", value_parser = super::args::parse_tag, help_heading = "Output")]
     pub tag: Vec<(String, String)>,
     #[command(flatten)]
     pub output: OutputArgs,

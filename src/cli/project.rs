@@ -7,10 +7,10 @@ use minecalc::inputs::scenario::Plan;
 use minecalc::model::projection::{self, Aggregator, Horizon, Period, Projection, ProjectionRow};
 use minecalc::model::summary::Summary;
 use minecalc::report::tables::network_line;
-use minecalc::report::{num, prefix_value, usd, Dest, Format, RowWriter};
+use minecalc::report::{num, usd, Dest, Format, RowWriter};
 use minecalc::Error;
 
-use super::args::{OutputArgs, PeriodArg};
+use super::args::{parse_tag, tag_prefix, OutputArgs, PeriodArg};
 use super::params::{ParamArgs, Projection as ProjectionSet};
 
 /// Arguments of `minecalc project`.
@@ -34,21 +34,6 @@ pub struct ProjectArgs {
     pub risk: super::risk::RiskArgs,
 }
 
-/// Parses `NAME=VALUE`.
-pub fn parse_tag(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-        _ => Err("expected NAME=VALUE".into()),
-    }
-}
-
-/// Leading columns from `--tag`.
-pub fn tag_prefix(tags: &[(String, String)]) -> Vec<(String, Value)> {
-    tags.iter()
-        .map(|(k, v)| (k.clone(), prefix_value(v)))
-        .collect()
-}
-
 /// Runs `minecalc project`.
 pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     let setup = a.params.plan()?;
@@ -59,7 +44,13 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     let risk = &a.risk;
     let runner = risk.runner(&setup.spec, s)?;
     if risk.is_monte_carlo() {
-        return risk.run_monte_carlo(a, &runner, s, &setup.source);
+        let out = super::risk::McOutput {
+            by_machine: a.by_machine,
+            period: a.period,
+            output: &a.output,
+            tags: &a.tag,
+        };
+        return risk.run_monte_carlo(&out, &runner, s, &setup.source);
     }
     let p = runner.project(s)?;
     risk.plot_projection(&runner, s, &p)?;

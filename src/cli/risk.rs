@@ -17,8 +17,7 @@ use minecalc::report::chart;
 use minecalc::report::{num, usd, Dest, Format, RowWriter};
 use minecalc::Error;
 
-use super::args::parse_percent;
-use super::project::{tag_prefix, ProjectArgs};
+use super::args::{parse_percent, tag_prefix, OutputArgs, PeriodArg};
 
 /// Everything `project` takes for network dynamics and risk.
 #[derive(Debug, Clone, Default, Args)]
@@ -75,6 +74,18 @@ pub fn fleet_title(fleet: &minecalc::model::fleet::Fleet) -> String {
             num(fleet.efficiency_j_per_th(), 1)
         )
     }
+}
+
+/// How `project` wants its Monte Carlo output.
+pub struct McOutput<'a> {
+    /// `--by-machine` (refused: the bands are the fleet's).
+    pub by_machine: bool,
+    /// `--period`.
+    pub period: Option<PeriodArg>,
+    /// Format and destination.
+    pub output: &'a OutputArgs,
+    /// `--tag` columns.
+    pub tags: &'a [(String, String)],
 }
 
 /// Monte Carlo flags.
@@ -293,7 +304,7 @@ impl RiskArgs {
     /// Runs `project --paths …`: bands per period (or the summary alone) to the output.
     pub fn run_monte_carlo(
         &self,
-        a: &ProjectArgs,
+        a: &McOutput,
         runner: &Runner,
         s: &Scenario,
         source: &str,
@@ -350,7 +361,7 @@ impl RiskArgs {
             !a.output.no_header,
             Dest::open(a.output.output.as_deref())?,
         );
-        let tags = tag_prefix(&a.tag);
+        let tags = tag_prefix(a.tags);
         if format == Format::Table {
             let mut lines = mc_preamble(s, source, &mc, &r.summary);
             lines.extend(runner.preamble());

@@ -13,8 +13,8 @@ use minecalc::report::{Dest, RowWriter};
 use minecalc::Error;
 
 use super::args::OutputArgs;
+use super::args::{parse_tag, tag_prefix};
 use super::params::{Accepts, ParamArgs, Projection as ProjectionSet};
-use super::project::{parse_tag, tag_prefix};
 use super::risk::{plot_path, response_model, write_svg, MonteCarloArgs, DEFAULT_SEED};
 
 /// Arguments of `minecalc sweep`.

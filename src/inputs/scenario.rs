@@ -307,8 +307,7 @@ pub fn fleet(spec: &Spec, catalog: &[Machine]) -> Result<Fleet, Error> {
             capex = p;
         }
     } else if let Some(g) = spec.get("hashrate") {
-        return Err(Error::param(
-            crate::params::param("hashrate"),
+        return Err(crate::params::param("hashrate").error(
             g.origin.clone(),
             Spec::text_in(&spec.values, "hashrate")
                 .map(|t| t.0)
@@ -420,7 +419,7 @@ pub fn fleet(spec: &Spec, catalog: &[Machine]) -> Result<Fleet, Error> {
 fn group_error(g: &Values, name: &str, rule: &str) -> Error {
     let p = crate::params::param(name);
     let (value, origin) = Spec::text_in(g, name).unwrap_or_default_origin();
-    Error::param(p, origin, value, rule)
+    p.error(origin, value, rule)
 }
 
 trait OrDefaultOrigin {
@@ -500,8 +499,7 @@ fn halving_height_of(spec: &Spec, net: &ResolvedNetwork) -> Result<u64, Error> {
         return Ok(next);
     }
     let year: i64 = v.trim().parse().map_err(|_| {
-        Error::param(
-            p,
+        p.error(
             origin.clone(),
             format!("\"{v}\""),
             "must be a year (e.g. 2028) or \"next\"",

@@ -510,24 +510,35 @@ impl Param {
         format!("expected {what}{ex}")
     }
 
+    /// An error for this parameter: `value` breaks `rule`, given at `origin`.
+    pub fn error(
+        &self,
+        origin: Origin,
+        value: impl Into<String>,
+        rule: impl Into<String>,
+    ) -> Error {
+        Error::Param {
+            name: self.name,
+            key: self.key,
+            origin,
+            value: value.into(),
+            rule: rule.into(),
+        }
+    }
+
     /// Checks a value against the valid range: an error naming the parameter and where the
     /// value came from.
-    pub fn check(&'static self, v: f64, origin: &Origin) -> Result<f64, Error> {
+    pub fn check(&self, v: f64, origin: &Origin) -> Result<f64, Error> {
         if self.bounds.contains(v) {
             Ok(v)
         } else {
-            Err(Error::param(
-                self,
-                origin.clone(),
-                show(v),
-                self.bounds.rule_for(v),
-            ))
+            Err(self.error(origin.clone(), show(v), self.bounds.rule_for(v)))
         }
     }
 
     /// A warning when a valid value looks like a slip (never changes the result).
     pub fn warning(&self, v: f64, origin: &Origin) -> Option<String> {
-        let at = origin.describe_key(self);
+        let at = origin.describe_key(self.name, self.key);
         match self.plausible {
             Plausible::Any | Plausible::NearNetwork => None,
             Plausible::PercentNotFraction if v > 0.0 && v <= 1.0 => Some(format!(

@@ -159,24 +159,14 @@ impl Spec {
             Value::Num(x) => *x,
             Value::Text(t) => p
                 .parse_number(t)
-                .map_err(|e| Error::param(p, g.origin.clone(), format!("\"{t}\""), e))
+                .map_err(|e| p.error(g.origin.clone(), format!("\"{t}\""), e))
                 .map_err(reword_parse)?,
             Value::Bool(_) | Value::Path(_) => {
-                return Err(Error::param(
-                    p,
-                    g.origin.clone(),
-                    "a non-number",
-                    "must be a number",
-                ))
+                return Err(p.error(g.origin.clone(), "a non-number", "must be a number"))
             }
         };
         if p.kind == Kind::Integer && v.fract() != 0.0 {
-            return Err(Error::param(
-                p,
-                g.origin.clone(),
-                super::show(v),
-                "must be a whole number",
-            ));
+            return Err(p.error(g.origin.clone(), super::show(v), "must be a whole number"));
         }
         p.check(v, &g.origin).map(Some)
     }
@@ -226,8 +216,7 @@ impl Spec {
             .copied()
             .map(Some)
             .ok_or_else(|| {
-                Error::param(
-                    p,
+                p.error(
                     origin,
                     format!("\"{t}\""),
                     format!("must be {}", one_of(words)),
@@ -246,7 +235,7 @@ impl Spec {
         }
         parse_date(t.trim())
             .map(Some)
-            .ok_or_else(|| Error::param(p, origin, format!("\"{t}\""), "must be a date YYYY-MM-DD"))
+            .ok_or_else(|| p.error(origin, format!("\"{t}\""), "must be a date YYYY-MM-DD"))
     }
 
     /// A file named by `name`: relative to the scenario file when it came from one.
@@ -321,7 +310,7 @@ impl Spec {
                 if reference > 0.0 && !(0.01..=100.0).contains(&ratio) {
                     out.push(format!(
                         "{} {} is {} times the network's {shown} at the start; is a unit missing (133.87T, 984EH)?",
-                        g.origin.describe_key(p),
+                        g.origin.describe_key(p.name, p.key),
                         super::show(v),
                         super::show(ratio),
                     ));
@@ -345,12 +334,14 @@ fn one_of(words: &[&str]) -> String {
 fn reword_parse(e: Error) -> Error {
     match e {
         Error::Param {
-            param,
+            name,
+            key,
             origin,
             value,
             rule,
         } => Error::Param {
-            param,
+            name,
+            key,
             origin,
             value,
             rule: if rule.starts_with("must") {
