@@ -538,12 +538,18 @@ fn halving_height_of(spec: &Spec, net: &ResolvedNetwork) -> Result<u64, Error> {
 /// the value the second column) or a Yahoo-style history with `Date` and `Close` columns.
 /// Errors name the file, line and column; dates must increase.
 pub fn parse_series(name: &str, text: &str) -> Result<Vec<(NaiveDate, f64)>, Error> {
+    let at = |line: u64, col: usize, message: String| Error::Parse {
+        file: name.to_string(),
+        line: line as usize,
+        col,
+        message,
+    };
     let mut r = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(text.as_bytes());
     let headers = r
         .headers()
-        .map_err(|e| Error::input(format!("{name}: {e}")))?
+        .map_err(|e| at(1, 1, crate::error::csv_message(&e)))?
         .clone();
     let find = |want: &str| {
         headers
@@ -556,48 +562,61 @@ pub fn parse_series(name: &str, text: &str) -> Result<Vec<(NaiveDate, f64)>, Err
         .or_else(|| find("price_usd"))
         .unwrap_or(1);
     if headers.len() < 2 {
-        return Err(Error::input(format!(
-            "{name}:1: expected at least two columns (date,value)"
-        )));
+        return Err(at(
+            1,
+            1,
+            "expected at least two columns (date,value)".into(),
+        ));
     }
     let mut out: Vec<(NaiveDate, f64)> = Vec::new();
     for rec in r.records() {
         let rec = rec.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
-            Error::input(format!("{name}:{line}: {e}"))
+            at(line, 1, e.to_string())
         })?;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         let cell = |i: usize| rec.get(i).unwrap_or("").trim();
         let d = cell(date_col);
-        let date =
-            NaiveDate::parse_from_str(d.get(..10).unwrap_or(d), "%Y-%m-%d").map_err(|_| {
-                Error::input(format!(
-                    "{name}:{line}:{}: expected a date YYYY-MM-DD, got \"{d}\"",
-                    date_col + 1
-                ))
+        // A day, or a timestamp that starts with one (`2026-07-01T00:00:00Z`).
+        let day = match d.get(10..11) {
+            None => Some(d),
+            Some("T") | Some(" ") => d.get(..10),
+            Some(_) => None,
+        };
+        let date = day
+            .and_then(crate::params::spec::parse_date)
+            .ok_or_else(|| {
+                at(
+                    line,
+                    date_col + 1,
+                    format!("expected a date YYYY-MM-DD, got \"{d}\""),
+                )
             })?;
         let v = cell(value_col);
         if v.is_empty() || v.eq_ignore_ascii_case("null") {
             continue; // Yahoo marks missing days with null
         }
         let x: f64 = v.parse().map_err(|_| {
-            Error::input(format!(
-                "{name}:{line}:{}: expected a number, got \"{v}\"",
-                value_col + 1
-            ))
+            at(
+                line,
+                value_col + 1,
+                format!("expected a number, got \"{v}\""),
+            )
         })?;
         if !(x.is_finite() && x > 0.0) {
-            return Err(Error::input(format!(
-                "{name}:{line}:{}: expected a positive number, got {v}",
-                value_col + 1
-            )));
+            return Err(at(
+                line,
+                value_col + 1,
+                format!("expected a positive number, got {v}"),
+            ));
         }
         if let Some(&(prev, _)) = out.last() {
             if date <= prev {
-                return Err(Error::input(format!(
-                    "{name}:{line}:{}: dates must increase, {date} follows {prev}",
-                    date_col + 1
-                )));
+                return Err(at(
+                    line,
+                    date_col + 1,
+                    format!("dates must increase, {date} follows {prev}"),
+                ));
             }
         }
         out.push((date, x));
@@ -757,6 +776,12 @@ after = 30
             .unwrap_err()
             .to_string();
         assert_eq!(e, "p.csv:2:2: expected a number, got \"abc\"");
+        let e = parse_series("p.csv", "date,value\n2026-07-019,5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("p.csv:2:1: expected a date"), "{e}");
+        let ok = parse_series("p.csv", "date,value\n2026-07-01T00:00:00Z,5\n").unwrap();
+        assert_eq!(ok[0].0, NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
         let e = parse_series("p.csv", "date,value\nJan 1,5\n")
             .unwrap_err()
             .to_string();
