@@ -15,6 +15,10 @@
 //!   the network view.
 //! - [`report`]: one writer per format (table, CSV, JSON, NDJSON), SVG charts, atomic files.
 //!
+//! Features: `cli` (default) builds the `minecalc` binary and turns on `table` (the human table
+//! writer, comfy-table) and `charts` (SVG charts and heat maps, plotters). With
+//! `default-features = false` the library needs none of the command-line crates.
+//!
 //! ```
 //! use minecalc::model::{chain, network::Snapshot, projection::*, fleet::*};
 //! let snap = Snapshot::embedded();

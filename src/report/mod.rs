@@ -3,13 +3,14 @@
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::Error;
 
+#[cfg(feature = "charts")]
 pub mod chart;
+#[cfg(feature = "charts")]
 pub mod heatmap;
 mod risk_tables;
 pub mod tables;
@@ -320,24 +321,13 @@ impl<W: Write> RowWriter<W> {
                 if !self.preamble.is_empty() {
                     writeln!(w)?;
                 }
-                let mut t = Table::new();
-                t.load_preset(presets::UTF8_BORDERS_ONLY)
-                    .set_content_arrangement(ContentArrangement::Disabled);
-                if self.header {
+                let header = self.header.then(|| {
                     let mut h: Vec<String> = self.table_prefix.clone();
                     h.extend(self.table_headers.iter().map(|s| s.to_string()));
-                    t.set_header(h);
-                }
-                for r in &self.table_rows {
-                    t.add_row(r.clone());
-                }
-                let left = self.table_prefix.len() + 1;
-                for (i, col) in t.column_iter_mut().enumerate() {
-                    if i >= left {
-                        col.set_cell_alignment(CellAlignment::Right);
-                    }
-                }
-                writeln!(w, "{t}")?;
+                    h
+                });
+                let text = render_table(header, &self.table_rows, self.table_prefix.len() + 1)?;
+                writeln!(w, "{text}")?;
                 for l in &self.postamble {
                     writeln!(w, "{l}")?;
                 }
@@ -346,6 +336,43 @@ impl<W: Write> RowWriter<W> {
         }
         Ok(w)
     }
+}
+
+/// The human table: borders only, columns from `left` on aligned right.
+#[cfg(feature = "table")]
+fn render_table(
+    header: Option<Vec<String>>,
+    rows: &[Vec<String>],
+    left: usize,
+) -> Result<String, Error> {
+    use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_BORDERS_ONLY)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    if let Some(h) = header {
+        t.set_header(h);
+    }
+    for r in rows {
+        t.add_row(r.clone());
+    }
+    for (i, col) in t.column_iter_mut().enumerate() {
+        if i >= left {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    Ok(t.to_string())
+}
+
+/// Without the `table` feature there is no table renderer.
+#[cfg(not(feature = "table"))]
+fn render_table(
+    _header: Option<Vec<String>>,
+    _rows: &[Vec<String>],
+    _left: usize,
+) -> Result<String, Error> {
+    Err(Error::runtime(
+        "the table format needs minecalc built with the `table` feature",
+    ))
 }
 
 /// Writes a whole set of rows to `-o FILE` or stdout.
