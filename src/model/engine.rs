@@ -8,8 +8,13 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
+use crate::error::Error;
 use crate::model::chain::{self, HALVING_INTERVAL_BLOCKS, RETARGET_INTERVAL_BLOCKS};
-use crate::model::network::{NetworkState, Path};
+use crate::model::network::{
+    equilibrium_difficulty, growth_fraction, NetworkInputs, NetworkState, PathDrivers,
+    ResolvedNetwork,
+};
+use crate::params::check_model;
 
 /// Hashrate, price and fees in force for one whole day.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -27,17 +32,6 @@ pub struct DayDrivers {
 pub trait Drivers {
     /// The drivers for `date`.
     fn day(&mut self, date: NaiveDate, prev: Option<&NetDay>) -> DayDrivers;
-}
-
-/// Hashrate, price and fees each along a [`Path`].
-#[derive(Debug, Clone)]
-pub struct PathDrivers {
-    /// Network hashrate path, H/s.
-    pub hashrate_hs: Path,
-    /// BTC price path, USD.
-    pub price_usd: Path,
-    /// Fees per block path, BTC.
-    pub fees_btc_per_block: Path,
 }
 
 impl Drivers for PathDrivers {
@@ -266,6 +260,96 @@ pub fn roll_forward<D: Drivers>(state: &NetworkState, drivers: D, date: NaiveDat
     e.state()
 }
 
+/// The network a run starts from ([`NetworkInputs`] is defined in [`crate::model::network`]);
+/// here because a start after the base state's date rolls the base forward with the engine.
+impl NetworkInputs {
+    /// Applies the inputs to `base`. A start after the base's date rolls the base forward
+    /// along its growth paths; the user's figures then replace the rolled ones at the start.
+    /// Given a hashrate without a difficulty, D = H * 600 / 2^32; a difficulty without a
+    /// hashrate, H = D * 2^32 / 600.
+    pub fn resolve(&self, base: &NetworkState) -> Result<ResolvedNetwork, Error> {
+        for (name, v) in [
+            ("--hashrate-growth", self.hashrate_growth),
+            ("--fee-growth", self.fee_growth),
+            ("--price-growth", self.price_growth),
+        ] {
+            growth_fraction(name, v * 100.0)?;
+        }
+        if let Some(h) = self.height {
+            if h > chain::FIRST_ZERO_SUBSIDY_HEIGHT {
+                return Err(Error::input(format!(
+                    "--height must be at most {}, got {h}",
+                    chain::FIRST_ZERO_SUBSIDY_HEIGHT
+                )));
+            }
+        }
+        if let Some(v) = self.difficulty {
+            check_model("difficulty", v, 1.0)?;
+        }
+        if let Some(v) = self.hashrate_hs {
+            check_model("network-hashrate", v, 1e-18)?;
+        }
+        if let Some(v) = self.price_usd {
+            check_model("price", v, 1.0)?;
+        }
+        if let Some(v) = self.fees_btc_per_block {
+            check_model("fees", v, 1.0)?;
+        }
+        let start = self.start.unwrap_or(base.date);
+        let base_drivers = self.paths(base);
+        let mut state = if start >= base.date {
+            roll_forward(base, base_drivers, start)
+        } else if self.height.is_some() && (self.difficulty.is_some() || self.hashrate_hs.is_some())
+        {
+            NetworkState {
+                date: start,
+                epoch_elapsed_s: None,
+                ..base.clone()
+            }
+        } else {
+            return Err(Error::input(format!(
+                "--start {start} is before the network state's date {}: give --height and --difficulty (or --network-hashrate) for that date",
+                base.date
+            )));
+        };
+        let rolled_days = (start - base.date).num_days().max(0);
+        if self.gives_chain_state() {
+            state.epoch_elapsed_s = None;
+        }
+        if let Some(h) = self.height {
+            state.height = h;
+        }
+        match (self.difficulty, self.hashrate_hs) {
+            (Some(d), Some(h)) => {
+                state.difficulty = d;
+                state.hashrate_hs = h;
+            }
+            (Some(d), None) => {
+                state.difficulty = d;
+                state.hashrate_hs = chain::hashrate_from_difficulty(d);
+            }
+            (None, Some(h)) => {
+                state.hashrate_hs = h;
+                state.difficulty = equilibrium_difficulty(h);
+            }
+            (None, None) => {}
+        }
+        if let Some(p) = self.price_usd {
+            state.price_usd = p;
+        }
+        if let Some(f) = self.fees_btc_per_block {
+            state.fees_btc_per_block = f;
+        }
+        state.validate()?;
+        let drivers = self.paths(&state);
+        Ok(ResolvedNetwork {
+            state,
+            drivers,
+            rolled_days,
+        })
+    }
+}
+
 impl<D: Drivers> Iterator for Engine<D> {
     type Item = NetDay;
     fn next(&mut self) -> Option<NetDay> {
@@ -281,6 +365,7 @@ fn instant(date: NaiveDate, seconds: f64) -> NaiveDateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::network::Path;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -166,6 +166,18 @@ impl Path {
     }
 }
 
+/// Hashrate, price and fees each along a [`Path`]; the engine runs on them as
+/// [`Drivers`](crate::model::engine::Drivers).
+#[derive(Debug, Clone)]
+pub struct PathDrivers {
+    /// Network hashrate path, H/s.
+    pub hashrate_hs: Path,
+    /// BTC price path, USD.
+    pub price_usd: Path,
+    /// Fees per block path, BTC.
+    pub fees_btc_per_block: Path,
+}
+
 /// Converts a percent number to a growth fraction, checking it is above -100%.
 pub fn growth_fraction(name: &str, percent: f64) -> Result<f64, Error> {
     if !percent.is_finite() || percent <= -100.0 || percent > 10_000.0 {
@@ -306,6 +318,8 @@ mod tests {
 }
 
 /// What the user said about the network; anything left `None` comes from the base state.
+/// [`NetworkInputs::resolve`] (in [`crate::model::engine`], which rolls a state forward)
+/// applies them to a base state.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkInputs {
     /// First day; `None` is the base state's date.
@@ -334,7 +348,7 @@ pub struct ResolvedNetwork {
     /// The state at the start date.
     pub state: NetworkState,
     /// The paths from the start date.
-    pub drivers: crate::model::engine::PathDrivers,
+    pub drivers: PathDrivers,
     /// Days the base state was rolled forward by the model to reach the start (0 if none).
     pub rolled_days: i64,
 }
@@ -345,95 +359,9 @@ impl NetworkInputs {
         self.height.is_some() || self.difficulty.is_some() || self.hashrate_hs.is_some()
     }
 
-    /// Applies the inputs to `base`. A start after the base's date rolls the base forward
-    /// along its growth paths; the user's figures then replace the rolled ones at the start.
-    /// Given a hashrate without a difficulty, D = H * 600 / 2^32; a difficulty without a
-    /// hashrate, H = D * 2^32 / 600.
-    pub fn resolve(&self, base: &NetworkState) -> Result<ResolvedNetwork, Error> {
-        for (name, v) in [
-            ("--hashrate-growth", self.hashrate_growth),
-            ("--fee-growth", self.fee_growth),
-            ("--price-growth", self.price_growth),
-        ] {
-            growth_fraction(name, v * 100.0)?;
-        }
-        if let Some(h) = self.height {
-            if h > chain::FIRST_ZERO_SUBSIDY_HEIGHT {
-                return Err(Error::input(format!(
-                    "--height must be at most {}, got {h}",
-                    chain::FIRST_ZERO_SUBSIDY_HEIGHT
-                )));
-            }
-        }
-        if let Some(v) = self.difficulty {
-            check_model("difficulty", v, 1.0)?;
-        }
-        if let Some(v) = self.hashrate_hs {
-            check_model("network-hashrate", v, 1e-18)?;
-        }
-        if let Some(v) = self.price_usd {
-            check_model("price", v, 1.0)?;
-        }
-        if let Some(v) = self.fees_btc_per_block {
-            check_model("fees", v, 1.0)?;
-        }
-        let start = self.start.unwrap_or(base.date);
-        let base_drivers = self.paths(base);
-        let mut state = if start >= base.date {
-            crate::model::engine::roll_forward(base, base_drivers, start)
-        } else if self.height.is_some() && (self.difficulty.is_some() || self.hashrate_hs.is_some())
-        {
-            NetworkState {
-                date: start,
-                epoch_elapsed_s: None,
-                ..base.clone()
-            }
-        } else {
-            return Err(Error::input(format!(
-                "--start {start} is before the network state's date {}: give --height and --difficulty (or --network-hashrate) for that date",
-                base.date
-            )));
-        };
-        let rolled_days = (start - base.date).num_days().max(0);
-        if self.gives_chain_state() {
-            state.epoch_elapsed_s = None;
-        }
-        if let Some(h) = self.height {
-            state.height = h;
-        }
-        match (self.difficulty, self.hashrate_hs) {
-            (Some(d), Some(h)) => {
-                state.difficulty = d;
-                state.hashrate_hs = h;
-            }
-            (Some(d), None) => {
-                state.difficulty = d;
-                state.hashrate_hs = chain::hashrate_from_difficulty(d);
-            }
-            (None, Some(h)) => {
-                state.hashrate_hs = h;
-                state.difficulty = equilibrium_difficulty(h);
-            }
-            (None, None) => {}
-        }
-        if let Some(p) = self.price_usd {
-            state.price_usd = p;
-        }
-        if let Some(f) = self.fees_btc_per_block {
-            state.fees_btc_per_block = f;
-        }
-        state.validate()?;
-        let drivers = self.paths(&state);
-        Ok(ResolvedNetwork {
-            state,
-            drivers,
-            rolled_days,
-        })
-    }
-
     /// Growth paths from a state's figures on its date.
-    pub fn paths(&self, s: &NetworkState) -> crate::model::engine::PathDrivers {
-        crate::model::engine::PathDrivers {
+    pub fn paths(&self, s: &NetworkState) -> PathDrivers {
+        PathDrivers {
             hashrate_hs: Path::growth(s.hashrate_hs, s.date, self.hashrate_growth),
             price_usd: Path::growth(s.price_usd, s.date, self.price_growth),
             fees_btc_per_block: Path::growth(s.fees_btc_per_block, s.date, self.fee_growth),

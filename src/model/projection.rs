@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::model::chain;
-use crate::model::engine::{Drivers, Engine, NetDay, PathDrivers};
+use crate::model::engine::{Drivers, Engine, NetDay};
 use crate::model::fleet::{Fleet, GroupDay};
-use crate::model::network::{NetworkState, Path};
+use crate::model::network::{NetworkState, Path, PathDrivers};
 
 /// The longest horizon the engine will run, in days (100 years).
 pub const MAX_DAYS: i64 = 36_500;

@@ -34,9 +34,9 @@ use chrono::NaiveDate;
 
 use crate::error::{csv_message, Error};
 use crate::model::chain;
-use crate::model::engine::{DayDrivers, Drivers, NetDay, PathDrivers};
+use crate::model::engine::{DayDrivers, Drivers, NetDay};
 use crate::model::fleet::hashcost_usd_per_ph_day;
-use crate::model::network::{NetworkState, Path};
+use crate::model::network::{NetworkState, Path, PathDrivers};
 use crate::model::projection::{run_days, Projection, ProjectionRow, Scenario};
 use crate::model::summary::{Summary, SummaryBuilder};
 use crate::params::check_model;

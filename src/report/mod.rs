@@ -12,6 +12,7 @@ use crate::error::Error;
 pub mod chart;
 #[cfg(feature = "charts")]
 pub mod heatmap;
+pub mod pivot_tables;
 mod risk_tables;
 pub mod tables;
 

@@ -334,3 +334,89 @@ impl TableRow for crate::analyses::sweep::SweepRow {
         c
     }
 }
+
+fn opt(v: Option<f64>, f: impl Fn(f64) -> String) -> String {
+    v.map(f).unwrap_or_else(|| "-".into())
+}
+
+impl TableRow for crate::analyses::netview::CohortRow {
+    fn table_headers() -> Vec<&'static str> {
+        vec![
+            "cohort",
+            "share",
+            "EH/s",
+            "J/TH",
+            "$/kWh",
+            "GW",
+            "TWh/yr",
+            "revenue/day",
+            "power bill/day",
+            "hashcost $/PH/d",
+            "margin $/PH/d",
+            "b/e $/kWh",
+            "after: hashprice",
+            "after: margin",
+        ]
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        // The table keeps the cohort's name up to its list of models (CSV and JSON keep it all).
+        let mut name = self
+            .name
+            .split(" (")
+            .next()
+            .unwrap_or(&self.name)
+            .to_string();
+        if self.underwater {
+            name.push_str(" [underwater]");
+        }
+        vec![
+            name,
+            format!("{}%", num(self.share_pct, 1)),
+            num(self.hashrate_eh_s, 1),
+            num(self.efficiency_j_per_th, 1),
+            format!("{:.4}", self.power_cost_usd_per_kwh),
+            num(self.power_gw, 2),
+            num(self.energy_twh_per_year, 1),
+            format!("{}M", usd(self.revenue_usd_per_day / 1e6, 2)),
+            format!("{}M", usd(self.electricity_usd_per_day / 1e6, 2)),
+            usd(self.hashcost_usd_per_ph_day, 2),
+            usd(self.margin_usd_per_ph_day, 2),
+            format!("{:.4}", self.breakeven_power_cost_usd_per_kwh),
+            opt(self.hashprice_after_usd_per_ph_day, |v| usd(v, 2)),
+            opt(self.margin_after_usd_per_ph_day, |v| usd(v, 2)),
+        ]
+    }
+}
+
+impl TableRow for crate::analyses::netview::RegionRow {
+    fn table_headers() -> Vec<&'static str> {
+        vec![
+            "region",
+            "code",
+            "share",
+            "EH/s",
+            "GW",
+            "leaves EH/s",
+            "share after",
+            "EH/s after",
+            "GW after",
+            "as of",
+        ]
+    }
+
+    fn table_cells(&self) -> Vec<String> {
+        vec![
+            self.region.clone(),
+            self.code.clone(),
+            format!("{}%", num(self.share_pct, 2)),
+            num(self.hashrate_eh_s, 1),
+            num(self.power_gw, 2),
+            opt(self.removed_eh_s, |v| num(v, 1)),
+            opt(self.share_after_pct, |v| format!("{}%", num(v, 2))),
+            opt(self.hashrate_after_eh_s, |v| num(v, 1)),
+            opt(self.power_after_gw, |v| num(v, 2)),
+            self.as_of.to_string(),
+        ]
+    }
+}

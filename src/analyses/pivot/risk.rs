@@ -25,14 +25,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{prepare, Prepared};
-use super::{GrowthBreakeven, Pivot, PivotInputs};
+use super::{Pivot, PivotInputs};
 use crate::analyses::montecarlo::{
     percentile, MonteCarlo, NoisyDrivers, MAX_SAMPLE_BYTES, PERCENTILES,
 };
 use crate::error::Error;
 use crate::model::engine::{DayDrivers, Drivers, NetDay};
 use crate::model::projection::{Period, Scenario};
-use crate::report::{num, usd, TableRow};
 
 /// How a pivot Monte Carlo run goes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -334,82 +333,6 @@ fn summarize(
         central_npv_convert_usd: central.npv_convert_usd,
         central_npv_difference_usd: central.npv_difference_usd,
         central_decision: super::PivotSummary::from(central).decision,
-    }
-}
-
-impl PivotRisk {
-    /// The table header's line: the probability, the spread, and the deterministic answer.
-    pub fn headline(&self) -> String {
-        let r = &self.row;
-        let central = match self.central.breakeven_price_growth {
-            GrowthBreakeven::At(g) => format!(
-                "; at the price path itself {} ({} NPV diff), and mining matches the lease at {}% a year of growth",
-                r.central_decision,
-                musd(r.central_npv_difference_usd),
-                num(g * 100.0, 1)
-            ),
-            _ => format!(
-                "; at the price path itself {} ({} NPV diff)",
-                r.central_decision,
-                musd(r.central_npv_difference_usd)
-            ),
-        };
-        format!(
-            "risk     {} paths, price volatility {}% a year (seed {}): mining beats the lease on {}% of paths; NPV diff P5 {}, P50 {}, P95 {} (mean {}){central}",
-            num(r.paths as f64, 0),
-            num(r.price_vol_pct, 1),
-            r.seed,
-            num(r.prob_mining_beats_lease_pct, 1),
-            musd(r.npv_difference_usd_p5),
-            musd(r.npv_difference_usd_p50),
-            musd(r.npv_difference_usd_p95),
-            musd(r.npv_difference_usd_mean),
-        )
-    }
-}
-
-/// USD in millions for the table: `$12.3M`.
-fn musd(v: f64) -> String {
-    format!("{}M", usd(v / 1e6, 1))
-}
-
-impl TableRow for PivotRiskRow {
-    fn table_headers() -> Vec<&'static str> {
-        vec![
-            "P(mining wins)",
-            "paths",
-            "vol",
-            "NPV mining P5",
-            "P50",
-            "P95",
-            "NPV diff P5",
-            "P25",
-            "P50",
-            "P75",
-            "P95",
-            "at price path",
-        ]
-    }
-
-    fn table_cells(&self) -> Vec<String> {
-        vec![
-            format!("{}%", num(self.prob_mining_beats_lease_pct, 1)),
-            num(self.paths as f64, 0),
-            format!("{}%", num(self.price_vol_pct, 1)),
-            musd(self.npv_mining_usd_p5),
-            musd(self.npv_mining_usd_p50),
-            musd(self.npv_mining_usd_p95),
-            musd(self.npv_difference_usd_p5),
-            musd(self.npv_difference_usd_p25),
-            musd(self.npv_difference_usd_p50),
-            musd(self.npv_difference_usd_p75),
-            musd(self.npv_difference_usd_p95),
-            format!(
-                "{} {}",
-                self.central_decision,
-                musd(self.central_npv_difference_usd)
-            ),
-        ]
     }
 }
 

@@ -10,6 +10,7 @@ use minecalc::analyses::pivot::risk::{self, PivotMonteCarlo, PivotRisk};
 use minecalc::analyses::pivot::{self, Pivot, PivotInputs};
 use minecalc::model::projection::Scenario;
 use minecalc::report::chart;
+use minecalc::report::pivot_tables::pivot_risk_headline;
 use minecalc::report::{num, write_all, Dest, Format};
 use minecalc::Error;
 
@@ -182,7 +183,7 @@ pub fn run(
     let format: Format = a.output.format.into();
     let pre = if format == Format::Table {
         let mut lines = header_lines(&r.central);
-        lines.push(r.headline());
+        lines.push(pivot_risk_headline(&r));
         lines
     } else {
         Vec::new()
