@@ -26,8 +26,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::error::{csv_message, Error};
 use crate::model::chain::{self, HALVING_INTERVAL_BLOCKS, RETARGET_INTERVAL_BLOCKS};
 use crate::model::engine::NetDay;
+use crate::model::finance::Discount;
 use crate::model::fleet::Fleet;
-use crate::model::network::AnnualFactor;
 use crate::model::projection::ProjectionRow;
 
 /// Fees of a history day.
@@ -462,7 +462,7 @@ where
     fleet.validate()?;
     let reward_scale = chain::SECONDS_PER_DAY * 1e15 / chain::HASHES_PER_DIFFICULTY;
     let capex = fleet.capex_usd;
-    let discount = AnnualFactor::new(fleet.discount_rate);
+    let discount = Discount::new(fleet.discount_rate);
     let (mut cum_btc, mut cum_margin, mut npv) = (0.0, 0.0, -capex);
     let mut x = x0;
     for (i, day) in h.days.iter().enumerate() {
@@ -532,7 +532,7 @@ where
         let flows = fleet.day(&net);
         cum_btc += flows.btc_mined;
         cum_margin += flows.margin_usd;
-        npv += flows.margin_usd / discount.at(i as i64);
+        npv += flows.margin_usd * discount.factor(i as i64);
         let mut row = ProjectionRow::from_day(&net, &flows, cum_btc, cum_margin);
         row.cumulative_net_usd = cum_margin - capex;
         row.npv_usd = npv;

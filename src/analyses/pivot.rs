@@ -31,6 +31,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::model::engine::NetDay;
+use crate::model::finance::Discount;
 use crate::model::fleet::Fleet;
 use crate::model::network::{non_negative, positive};
 use crate::model::projection::{self, Horizon, Scenario, MAX_DAYS};
@@ -505,7 +506,7 @@ struct Flows {
 impl Flows {
     fn new(p: &PivotInputs, n: usize) -> Flows {
         let conv = p.conversion_days().min(n);
-        let ln_v = (1.0 + p.discount_rate).ln() / DAYS_PER_YEAR as f64;
+        let discount = Discount::new(p.discount_rate);
         let kw = p.it_mw * 1000.0;
         let capex_total = p.capex_usd();
         let mut f = Flows {
@@ -517,7 +518,7 @@ impl Flows {
             esc: Vec::with_capacity(n),
         };
         for d in 0..n {
-            f.v.push((-(d as f64) * ln_v).exp());
+            f.v.push(discount.factor(d as i64));
             let converting = d < conv;
             f.w.push(if converting {
                 p.mining_share_during_conversion

@@ -4,6 +4,7 @@
 
 pub mod chain;
 pub mod engine;
+pub mod finance;
 pub mod fleet;
 pub mod halvings;
 pub mod hashprice;

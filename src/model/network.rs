@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::model::chain;
+use crate::model::finance::AnnualFactor;
 use crate::params::check_model;
 
 /// Network state at 00:00 UTC of `date`.
@@ -82,42 +83,6 @@ pub struct Path {
     /// Dated points (days since `reference`, value), sorted by day, no duplicates.
     pub points: Vec<(i64, f64)>,
     factor: AnnualFactor,
-}
-
-/// `(1 + g)^(days / 365)` for whole days, fast: whole years by `powi`, the days within a year
-/// from a table of the 365 day factors, so a long daily run needs no `exp` per day.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AnnualFactor {
-    base: f64,
-    table: Vec<f64>,
-}
-
-impl AnnualFactor {
-    /// The factor of an annual rate `g` (fraction, > -1).
-    pub fn new(g: f64) -> AnnualFactor {
-        let log_daily = (1.0 + g).ln() / 365.0;
-        let table = if g == 0.0 {
-            Vec::new()
-        } else {
-            (0..365).map(|r| (r as f64 * log_daily).exp()).collect()
-        };
-        AnnualFactor {
-            base: 1.0 + g,
-            table,
-        }
-    }
-
-    /// `(1 + g)^(days / 365)`.
-    pub fn at(&self, days: i64) -> f64 {
-        if self.table.is_empty() {
-            return 1.0;
-        }
-        let years = days.div_euclid(365);
-        let rest = days.rem_euclid(365) as usize;
-        let whole = i32::try_from(years)
-            .map_or_else(|_| self.base.powf(years as f64), |y| self.base.powi(y));
-        whole * self.table[rest]
-    }
 }
 
 impl Path {
@@ -282,21 +247,6 @@ mod tests {
         // Hashrate and difficulty agree within 25% (the snapshot is one consistent state).
         let implied = chain::hashrate_from_difficulty(st.difficulty);
         assert!((st.hashrate_hs / implied - 1.0).abs() < 0.25);
-    }
-
-    #[test]
-    fn annual_factor_matches_the_power() {
-        for g in [-0.9, -0.2, 0.0, 0.07, 0.5, 3.0] {
-            let f = AnnualFactor::new(g);
-            for d in [-800i64, -365, -1, 0, 1, 100, 364, 365, 366, 3650, 36_499] {
-                let exact = (1.0f64 + g).powf(d as f64 / 365.0);
-                assert!(
-                    (f.at(d) / exact - 1.0).abs() < 1e-13,
-                    "{g} {d}: {} vs {exact}",
-                    f.at(d)
-                );
-            }
-        }
     }
 
     #[test]

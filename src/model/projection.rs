@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::model::chain;
 use crate::model::engine::{Drivers, Engine, NetDay};
+use crate::model::finance::Discount;
 use crate::model::fleet::{Fleet, GroupDay};
 use crate::model::network::{NetworkState, Path, PathDrivers};
 
@@ -255,7 +256,7 @@ where
     let mut cum_margin = 0.0;
     let capex = s.fleet.capex_usd;
     let mut npv = -capex;
-    let discount = crate::model::network::AnnualFactor::new(s.fleet.discount_rate);
+    let discount = Discount::new(s.fleet.discount_rate);
     let mut remaining: Option<i64> = match s.horizon {
         Horizon::Days(n) => Some(n),
         Horizon::Until(d) => Some((d - s.start()).num_days() + 1),
@@ -279,7 +280,7 @@ where
         cum_btc += flows.btc_mined;
         cum_margin += flows.margin_usd;
         // Day d's margin is discounted by (1 + r)^(d / 365); capex is spent on day 0.
-        npv += flows.margin_usd / discount.at(day_index - 1);
+        npv += flows.margin_usd * discount.factor(day_index - 1);
         let mut row = ProjectionRow::from_day(&net, &flows, cum_btc, cum_margin);
         row.cumulative_net_usd = cum_margin - capex;
         row.npv_usd = npv;
@@ -571,12 +572,12 @@ where
 {
     let n = s.fleet.groups.len();
     let mut cum = vec![(0.0, 0.0, 0.0); n];
-    let discount = crate::model::network::AnnualFactor::new(s.fleet.discount_rate);
+    let discount = Discount::new(s.fleet.discount_rate);
     let mut day = 0i64;
     let mut rows = Vec::with_capacity(n);
     for_each_day(s, |net, fleet_row| {
         rows.clear();
-        let factor = 1.0 / discount.at(day);
+        let factor = discount.factor(day);
         for (g, flows) in s.fleet.group_days(net).enumerate() {
             let c = &mut cum[g];
             c.0 += flows.btc_mined;

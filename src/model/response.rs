@@ -35,6 +35,7 @@ use chrono::NaiveDate;
 use crate::error::{csv_message, Error};
 use crate::model::chain;
 use crate::model::engine::{DayDrivers, Drivers, NetDay};
+use crate::model::finance::Discount;
 use crate::model::fleet::hashcost_usd_per_ph_day;
 use crate::model::network::{NetworkState, Path, PathDrivers};
 use crate::model::projection::{run_days, Projection, ProjectionRow, Scenario};
@@ -667,12 +668,12 @@ where
 {
     let n = s.fleet.groups.len();
     let mut cum = vec![(0.0, 0.0, 0.0); n];
-    let log_discount = (1.0 + s.fleet.discount_rate).ln() / 365.0;
+    let discount = Discount::new(s.fleet.discount_rate);
     let mut day = 0i64;
     let mut rows = Vec::with_capacity(n);
     for_each_day(s, model, |net, fleet_row| {
         rows.clear();
-        let factor = (-(day as f64) * log_discount).exp();
+        let factor = discount.factor(day);
         for (g, flows) in s.fleet.group_days(net).enumerate() {
             let c = &mut cum[g];
             c.0 += flows.btc_mined;
