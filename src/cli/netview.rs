@@ -4,7 +4,7 @@
 use clap::{Args, ValueEnum};
 
 use minecalc::analyses::netview::{self, Amount, NetView, Removal};
-use minecalc::report::{num, tera, usd, write_all, Format};
+use minecalc::report::{musd, num, tera, usd, write_all, Format};
 use minecalc::Error;
 
 use super::args::{parse_number, OutputArgs};
@@ -106,10 +106,6 @@ pub fn run(a: &NetViewArgs) -> Result<(), Error> {
     }
 }
 
-fn musd(v: f64) -> String {
-    format!("{}M", usd(v / 1e6, 2))
-}
-
 fn preamble(net: &NetworkSetup, v: &NetView, eff_default: bool) -> Vec<String> {
     let st = &v.state;
     let Some(total) = v.cohorts.last() else {
@@ -149,8 +145,8 @@ fn preamble(net: &NetworkSetup, v: &NetView, eff_default: bool) -> Vec<String> {
         ),
         format!(
             "money    the miners earn {} a day (subsidy + fees at today's difficulty) and pay {} for electricity (${:.4}/kWh on average)",
-            musd(total.revenue_usd_per_day),
-            musd(total.electricity_usd_per_day),
+            musd(total.revenue_usd_per_day, 2),
+            musd(total.electricity_usd_per_day, 2),
             total.power_cost_usd_per_kwh
         ),
     ];

@@ -18,7 +18,7 @@ use minecalc::inputs::scenario::{self, Plan};
 use minecalc::model::projection::Scenario;
 use minecalc::params::spec::Spec;
 use minecalc::params::Section;
-use minecalc::report::{num, usd, write_all, Dest, Format, RowWriter};
+use minecalc::report::{musd, num, signed_pct, usd, write_all, Dest, Format, RowWriter};
 use minecalc::Error;
 
 use super::args::OutputArgs;
@@ -363,14 +363,14 @@ fn map_preamble(
             usd(i.lease_usd_per_kw_month, 2),
             if notes.lease_default.is_some() { " (the deals' median)" } else { "" },
             num(i.lease_years, 1),
-            pct(i.lease_escalator),
+            signed_pct(i.lease_escalator),
             num(i.noi_margin * 100.0, 0),
-            musd(i.conversion_capex_usd_per_mw),
+            musd(i.conversion_capex_usd_per_mw, 1),
             num(i.conversion_months, 1),
             num(i.mining_share_during_conversion * 100.0, 0),
             num(i.discount_rate * 100.0, 1),
-            pct(g.price_usd.annual_growth),
-            pct(g.hashrate_hs.annual_growth),
+            signed_pct(g.price_usd.annual_growth),
+            signed_pct(g.hashrate_hs.annual_growth),
             usd(scenario.network.price_usd, 0),
         ));
     }
@@ -390,14 +390,6 @@ struct Notes {
     lease_default: Option<usize>,
     discount_default: bool,
     mode: MineDuring,
-}
-
-fn pct(fraction: f64) -> String {
-    format!("{:+}%", (fraction * 1000.0).round() / 10.0)
-}
-
-fn musd(v: f64) -> String {
-    format!("{}M", usd(v / 1e6, 1))
 }
 
 /// The table's header: every assumption, then the decision in words.
@@ -442,9 +434,9 @@ fn preamble(
         minecalc::report::tables::network_line(source, st),
         format!(
             "paths    hashrate {}/yr, price {}/yr, fees {}/yr from the start; the same engine as `project`",
-            pct(g.hashrate_hs.annual_growth),
-            pct(g.price_usd.annual_growth),
-            pct(g.fees_btc_per_block.annual_growth)
+            signed_pct(g.hashrate_hs.annual_growth),
+            signed_pct(g.price_usd.annual_growth),
+            signed_pct(g.fees_btc_per_block.annual_growth)
         ),
         format!(
             "mining   {} TH/s at {} J/TH drawing {} MW{}, {}; {}; {}",
@@ -463,15 +455,15 @@ fn preamble(
                 "runs every day, at a loss too (--curtail switches it off on losing days)"
             },
             if fl.capex_usd > 0.0 {
-                format!("fleet capex {} on day 0", musd(fl.capex_usd))
+                format!("fleet capex {} on day 0", musd(fl.capex_usd, 1))
             } else {
                 "machines already owned (no capex)".to_string()
             }
         ),
         format!(
             "convert  capex {} per MW of IT = {}, spread over {} months ({} days) while {}",
-            musd(i.conversion_capex_usd_per_mw),
-            musd(p.capex_usd),
+            musd(i.conversion_capex_usd_per_mw, 1),
+            musd(p.capex_usd, 1),
             num(i.conversion_months, 1),
             p.conversion_days,
             match n.mode {
@@ -493,10 +485,10 @@ fn preamble(
                 None => String::new(),
             },
             num(i.lease_years, 1),
-            pct(i.lease_escalator),
+            signed_pct(i.lease_escalator),
             num(i.noi_margin * 100.0, 0),
-            musd(i.first_year_rent_usd()),
-            musd(i.first_year_rent_usd() * i.noi_margin)
+            musd(i.first_year_rent_usd(), 1),
+            musd(i.first_year_rent_usd() * i.noi_margin, 1)
         ),
         format!(
             "finance  discount rate {}% a year{}, daily: day d's cash x (1 + r)^(-d/365); no value after the lease on either path (no renewal, no resale)",
@@ -541,9 +533,9 @@ fn fleet_costs(s: &Scenario) -> String {
 fn decision(i: &PivotInputs, p: &Pivot, start_price: f64) -> String {
     let d = p.npv_difference_usd;
     let winner = if d > 0.0 {
-        format!("mining is worth {} more than converting", musd(d))
+        format!("mining is worth {} more than converting", musd(d, 1))
     } else if d < 0.0 {
-        format!("converting is worth {} more than mining", musd(-d))
+        format!("converting is worth {} more than mining", musd(-d, 1))
     } else {
         "the two paths are worth the same".to_string()
     };
@@ -575,10 +567,10 @@ fn decision(i: &PivotInputs, p: &Pivot, start_price: f64) -> String {
         "decision over {} years at {}%: {winner} (NPV {} mining vs {} converting; {} vs {} per MW of site); {growth}",
         num((p.conversion_days + p.lease_days) as f64 / 365.0, 1),
         num(i.discount_rate * 100.0, 1),
-        musd(p.npv_mining_usd),
-        musd(p.npv_convert_usd),
-        musd(p.npv_mining_usd / i.site_mw),
-        musd(p.npv_convert_usd / i.site_mw),
+        musd(p.npv_mining_usd, 1),
+        musd(p.npv_convert_usd, 1),
+        musd(p.npv_mining_usd / i.site_mw, 1),
+        musd(p.npv_convert_usd / i.site_mw, 1),
     );
     if !lease.is_empty() {
         s.push_str("; ");

@@ -7,7 +7,7 @@ use minecalc::inputs::scenario::Plan;
 use minecalc::model::projection::{self, Aggregator, Horizon, Period, Projection, ProjectionRow};
 use minecalc::model::summary::Summary;
 use minecalc::report::tables::network_line;
-use minecalc::report::{num, usd, Dest, Format, RowWriter};
+use minecalc::report::{num, power, signed_pct, usd, usd_small, Dest, Format, RowWriter};
 use minecalc::Error;
 
 use super::args::{parse_tag, tag_prefix, OutputArgs, PeriodArg};
@@ -107,26 +107,6 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     w.finish()?.commit()
 }
 
-/// A power draw in W, kW or MW.
-fn power(kw: f64) -> String {
-    if kw < 1.0 {
-        format!("{} W", num(kw * 1000.0, 0))
-    } else if kw < 1000.0 {
-        format!("{} kW", num(kw, 1))
-    } else {
-        format!("{} MW", num(kw / 1000.0, 2))
-    }
-}
-
-/// USD with cents for small amounts.
-fn usd_small(v: f64) -> String {
-    usd(v, if v.abs() < 100.0 { 2 } else { 0 })
-}
-
-fn pct(v: f64) -> String {
-    format!("{:+}%", (v * 1000.0).round() / 10.0)
-}
-
 /// The table's header of assumptions.
 fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<String> {
     let s = &plan.scenario;
@@ -143,11 +123,11 @@ fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<St
         network_line(source, st),
         format!(
             "paths    hashrate {}/yr{}, price {}/yr{}, fees {}/yr from the start; constant within each day; blocks as expected values",
-            pct(g.hashrate_hs.annual_growth),
+            signed_pct(g.hashrate_hs.annual_growth),
             if g.hashrate_hs.points.is_empty() { "" } else { " after its path file" },
-            pct(g.price_usd.annual_growth),
+            signed_pct(g.price_usd.annual_growth),
             if g.price_usd.points.is_empty() { "" } else { " after its path file" },
-            pct(g.fees_btc_per_block.annual_growth)
+            signed_pct(g.fees_btc_per_block.annual_growth)
         ),
     ];
     let fl = &s.fleet;

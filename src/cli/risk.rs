@@ -14,7 +14,7 @@ use minecalc::model::response::{self, CohortTable, ResponseModel, ResponseParams
 use minecalc::model::summary::{self, Summary};
 use minecalc::params::spec::Spec;
 use minecalc::report::chart;
-use minecalc::report::{num, usd, Dest, Format, RowWriter};
+use minecalc::report::{num, pct, usd, Dest, Format, RowWriter};
 use minecalc::Error;
 
 use super::args::{parse_percent, tag_prefix, OutputArgs, PeriodArg};
@@ -383,10 +383,6 @@ impl RiskArgs {
 
 /// The seed when `--seed` is not given.
 pub const DEFAULT_SEED: u64 = 1;
-
-fn pct(v: f64) -> String {
-    format!("{}%", (v * 1000.0).round() / 10.0)
-}
 
 fn mc_preamble(s: &Scenario, source: &str, mc: &MonteCarlo, sm: &McSummary) -> Vec<String> {
     let st = &s.network;

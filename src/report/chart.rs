@@ -18,6 +18,7 @@ use crate::analyses::montecarlo::{BandRow, McSummary};
 use crate::error::Error;
 use crate::model::fleet::Fleet;
 use crate::model::projection::ProjectionRow;
+use crate::report::short;
 
 pub mod pivot;
 
@@ -67,26 +68,6 @@ fn range(values: impl Iterator<Item = f64>, include_zero: bool) -> std::ops::Ran
     } else {
         lo - pad
     })..hi + pad
-}
-
-/// A compact number for axis labels: 1,234 / 12.3k / 1.2M.
-fn short(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1e9 {
-        format!("{:.1}B", v / 1e9)
-    } else if a >= 1e6 {
-        format!("{:.1}M", v / 1e6)
-    } else if a >= 1e4 {
-        format!("{:.0}k", v / 1e3)
-    } else if a >= 100.0 {
-        format!("{v:.0}")
-    } else if a >= 1.0 {
-        format!("{v:.1}")
-    } else if a < 1e-9 {
-        "0".to_string()
-    } else {
-        format!("{v:.2}")
-    }
 }
 
 fn date_label(start: NaiveDate, span_days: f64) -> impl Fn(&f64) -> String {

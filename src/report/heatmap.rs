@@ -4,6 +4,7 @@
 use plotters::prelude::*;
 
 use crate::error::Error;
+use crate::report::short_trimmed;
 
 /// One heat map: a value for each (x, y) pair of two swept parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,23 +53,6 @@ fn colour(t: f64, diverging: bool) -> RGBColor {
         }
     } else {
         lerp((250.0, 245.0, 200.0), (120.0, 20.0, 90.0), t)
-    }
-}
-
-/// A number for labels: 1.2M, 35k, 0.05.
-fn short(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1e9 {
-        format!("{:.1}B", v / 1e9)
-    } else if a >= 1e6 {
-        format!("{:.1}M", v / 1e6)
-    } else if a >= 1e4 {
-        format!("{:.0}k", v / 1e3)
-    } else if a >= 100.0 || v == v.round() {
-        format!("{v:.0}")
-    } else {
-        let s = format!("{v:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 
@@ -137,8 +121,8 @@ impl HeatMap {
                 .disable_mesh()
                 .x_desc(&self.x_label)
                 .y_desc(&self.y_label)
-                .x_label_formatter(&|v| short(*v))
-                .y_label_formatter(&|v| short(*v))
+                .x_label_formatter(&|v| short_trimmed(*v))
+                .y_label_formatter(&|v| short_trimmed(*v))
                 .label_style(("sans-serif", 14))
                 .axis_desc_style(("sans-serif", 16))
                 .draw()
@@ -167,7 +151,7 @@ impl HeatMap {
                         let v = self.values[i * ny + j];
                         v.is_finite().then(|| {
                             Text::new(
-                                short(v),
+                                short_trimmed(v),
                                 (self.xs[i], self.ys[j]),
                                 ("sans-serif", 12).into_font().color(&BLACK).pos(
                                     plotters::style::text_anchor::Pos::new(
@@ -193,7 +177,7 @@ impl HeatMap {
                 .configure_mesh()
                 .disable_mesh()
                 .disable_x_axis()
-                .y_label_formatter(&|v| short(*v))
+                .y_label_formatter(&|v| short_trimmed(*v))
                 .label_style(("sans-serif", 12))
                 .draw()
                 .map_err(err)?;

@@ -8,8 +8,11 @@ use serde_json::Value;
 
 use crate::error::Error;
 
+pub use fmt::{musd, num, pct, power, short, short_trimmed, signed_pct, tera, usd, usd_small};
+
 #[cfg(feature = "charts")]
 pub mod chart;
+pub mod fmt;
 #[cfg(feature = "charts")]
 pub mod heatmap;
 pub mod pivot_tables;
@@ -442,59 +445,5 @@ pub fn prefix_value(text: &str) -> Value {
         Ok(x) if x.is_finite() => serde_json::Number::from_f64(x)
             .map_or_else(|| Value::String(text.into()), Value::Number),
         _ => Value::String(text.into()),
-    }
-}
-
-/// A number with thousands separators and `decimals` places: `1,234.57`.
-pub fn num(v: f64, decimals: usize) -> String {
-    if !v.is_finite() {
-        return v.to_string();
-    }
-    let s = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i.to_string(), Some(f.to_string())),
-        None => (s.clone(), None),
-    };
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let neg = v < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0');
-    let mut out = if neg { format!("-{grouped}") } else { grouped };
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(&f);
-    }
-    out
-}
-
-/// USD with a sign before the dollar: `-$1,234`.
-pub fn usd(v: f64, decimals: usize) -> String {
-    let n = num(v, decimals);
-    match n.strip_prefix('-') {
-        Some(rest) => format!("-${rest}"),
-        None => format!("${n}"),
-    }
-}
-
-/// Difficulty in T (1e12).
-pub fn tera(v: f64) -> String {
-    format!("{} T", num(v / 1e12, 2))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_group_thousands() {
-        assert_eq!(num(1234567.891, 2), "1,234,567.89");
-        assert_eq!(num(-1234.5, 0), "-1,234");
-        assert_eq!(num(-0.001, 2), "0.00");
-        assert_eq!(num(999.0, 0), "999");
-        assert_eq!(usd(-1500.0, 0), "-$1,500");
     }
 }

@@ -1,14 +1,9 @@
 //! The human table's cells for the pivot's rows, its risk summary and the lease deals.
 
-use super::{num, usd, TableRow};
+use super::{musd, num, usd, TableRow};
 use crate::analyses::pivot::risk::{PivotRisk, PivotRiskRow};
 use crate::analyses::pivot::{GrowthBreakeven, PivotRow, PivotSummary, GROWTH_SEARCH_PCT};
 use crate::inputs::deals::DealRow;
-
-/// USD in millions for the table: `$12.3M`.
-fn musd(v: f64) -> String {
-    format!("{}M", usd(v / 1e6, 1))
-}
 
 impl TableRow for PivotRow {
     fn table_headers() -> Vec<&'static str> {
@@ -38,13 +33,13 @@ impl TableRow for PivotRow {
             self.phase.clone(),
             usd(self.btc_price_usd, 0),
             usd(self.hashprice_usd_per_ph_day, 2),
-            musd(self.mining_cash_usd),
-            musd(self.convert_cash_usd),
-            musd(self.cumulative_mining_cash_usd),
-            musd(self.cumulative_convert_cash_usd),
-            musd(self.npv_mining_usd),
-            musd(self.npv_convert_usd),
-            musd(self.npv_difference_usd),
+            musd(self.mining_cash_usd, 1),
+            musd(self.convert_cash_usd, 1),
+            musd(self.cumulative_mining_cash_usd, 1),
+            musd(self.cumulative_convert_cash_usd, 1),
+            musd(self.npv_mining_usd, 1),
+            musd(self.npv_convert_usd, 1),
+            musd(self.npv_difference_usd, 1),
             self.breakeven_lease_usd_per_kw_month
                 .map(|v| usd(v, 1))
                 .unwrap_or_else(|| "-".into()),
@@ -79,9 +74,9 @@ impl TableRow for PivotSummary {
     fn table_cells(&self) -> Vec<String> {
         vec![
             self.decision.clone(),
-            musd(self.npv_mining_usd),
-            musd(self.npv_convert_usd),
-            musd(self.npv_difference_usd),
+            musd(self.npv_mining_usd, 1),
+            musd(self.npv_convert_usd, 1),
+            musd(self.npv_difference_usd, 1),
             self.breakeven_lease_usd_per_kw_month
                 .map(|v| usd(v, 2))
                 .unwrap_or_else(|| "-".into()),
@@ -148,13 +143,13 @@ pub fn pivot_risk_headline(risk: &PivotRisk) -> String {
             GrowthBreakeven::At(g) => format!(
                 "; at the price path itself {} ({} NPV diff), and mining matches the lease at {}% a year of growth",
                 r.central_decision,
-                musd(r.central_npv_difference_usd),
+                musd(r.central_npv_difference_usd, 1),
                 num(g * 100.0, 1)
             ),
             _ => format!(
                 "; at the price path itself {} ({} NPV diff)",
                 r.central_decision,
-                musd(r.central_npv_difference_usd)
+                musd(r.central_npv_difference_usd, 1)
             ),
         };
     format!(
@@ -163,10 +158,10 @@ pub fn pivot_risk_headline(risk: &PivotRisk) -> String {
             num(r.price_vol_pct, 1),
             r.seed,
             num(r.prob_mining_beats_lease_pct, 1),
-            musd(r.npv_difference_usd_p5),
-            musd(r.npv_difference_usd_p50),
-            musd(r.npv_difference_usd_p95),
-            musd(r.npv_difference_usd_mean),
+            musd(r.npv_difference_usd_p5, 1),
+            musd(r.npv_difference_usd_p50, 1),
+            musd(r.npv_difference_usd_p95, 1),
+            musd(r.npv_difference_usd_mean, 1),
         )
 }
 
@@ -193,18 +188,18 @@ impl TableRow for PivotRiskRow {
             format!("{}%", num(self.prob_mining_beats_lease_pct, 1)),
             num(self.paths as f64, 0),
             format!("{}%", num(self.price_vol_pct, 1)),
-            musd(self.npv_mining_usd_p5),
-            musd(self.npv_mining_usd_p50),
-            musd(self.npv_mining_usd_p95),
-            musd(self.npv_difference_usd_p5),
-            musd(self.npv_difference_usd_p25),
-            musd(self.npv_difference_usd_p50),
-            musd(self.npv_difference_usd_p75),
-            musd(self.npv_difference_usd_p95),
+            musd(self.npv_mining_usd_p5, 1),
+            musd(self.npv_mining_usd_p50, 1),
+            musd(self.npv_mining_usd_p95, 1),
+            musd(self.npv_difference_usd_p5, 1),
+            musd(self.npv_difference_usd_p25, 1),
+            musd(self.npv_difference_usd_p50, 1),
+            musd(self.npv_difference_usd_p75, 1),
+            musd(self.npv_difference_usd_p95, 1),
             format!(
                 "{} {}",
                 self.central_decision,
-                musd(self.central_npv_difference_usd)
+                musd(self.central_npv_difference_usd, 1)
             ),
         ]
     }

@@ -1,11 +1,7 @@
 //! How the Monte Carlo rows read in the human table.
 
-use super::{usd, TableRow};
+use super::{num, usd, TableRow};
 use crate::analyses::montecarlo::{BandRow, McSummary};
-
-fn pct(v: f64) -> String {
-    format!("{:.1}%", v)
-}
 
 impl TableRow for BandRow {
     fn table_headers() -> Vec<&'static str> {
@@ -44,7 +40,7 @@ impl TableRow for BandRow {
             usd(self.cumulative_margin_usd_p5, 0),
             usd(self.cumulative_margin_usd_p50, 0),
             usd(self.cumulative_margin_usd_p95, 0),
-            pct(self.cumulative_loss_probability_pct),
+            format!("{}%", num(self.cumulative_loss_probability_pct, 1)),
         ]
     }
 }
@@ -70,11 +66,12 @@ impl TableRow for McSummary {
         vec![
             super::num(self.paths as f64, 0),
             super::num(self.days as f64, 0),
-            pct(self.loss_probability_pct),
+            format!("{}%", num(self.loss_probability_pct, 1)),
             usd(self.net_usd_p5, 0),
             usd(self.net_usd_p50, 0),
             usd(self.net_usd_p95, 0),
-            self.paid_back_pct.map_or(String::new(), pct),
+            self.paid_back_pct
+                .map_or(String::new(), |v| format!("{}%", num(v, 1))),
             date(self.payback_date_p5),
             date(self.payback_date_p50),
             date(self.payback_date_p95),

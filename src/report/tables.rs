@@ -1,6 +1,6 @@
 //! How each row type reads in the human table (the only place numbers are rounded).
 
-use super::{num, tera, usd, TableRow};
+use super::{musd, num, tera, usd, TableRow};
 use crate::model::halvings::HalvingRow;
 use crate::model::hashprice::HashpriceRow;
 use crate::model::projection::ProjectionRow;
@@ -378,8 +378,8 @@ impl TableRow for crate::analyses::netview::CohortRow {
             format!("{:.4}", self.power_cost_usd_per_kwh),
             num(self.power_gw, 2),
             num(self.energy_twh_per_year, 1),
-            format!("{}M", usd(self.revenue_usd_per_day / 1e6, 2)),
-            format!("{}M", usd(self.electricity_usd_per_day / 1e6, 2)),
+            musd(self.revenue_usd_per_day, 2),
+            musd(self.electricity_usd_per_day, 2),
             usd(self.hashcost_usd_per_ph_day, 2),
             usd(self.margin_usd_per_ph_day, 2),
             format!("{:.4}", self.breakeven_power_cost_usd_per_kwh),

@@ -8,19 +8,15 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use plotters::prelude::*;
 
-use super::{err, legend, range, short, Chart};
+use super::{err, legend, range, Chart};
 use super::{BLUE_, FONT, GREEN_, GREY, HALVING, HEIGHT, ORANGE, WIDTH};
 use crate::analyses::pivot::risk::{PivotBand, PivotRisk};
 use crate::analyses::pivot::{Pivot, PivotDay, PivotInputs};
 use crate::error::Error;
-use crate::report::{num, usd};
+use crate::report::{musd, num, short};
 
 /// Chart height, px: one panel.
 const PIVOT_HEIGHT: u32 = HEIGHT * 7 / 10;
-
-fn musd(v: f64) -> String {
-    format!("{}M", usd(v / 1e6, 1))
-}
 
 /// A date as a fractional calendar year: 2028-07-02 is 2028.5.
 fn year_of(d: NaiveDate) -> f64 {
@@ -99,9 +95,9 @@ pub fn pivot_svg(
     );
     let d = p.npv_difference_usd;
     let verdict = if d > 0.0 {
-        format!("mining is ahead by {}", musd(d))
+        format!("mining is ahead by {}", musd(d, 1))
     } else {
-        format!("converting is ahead by {}", musd(-d))
+        format!("converting is ahead by {}", musd(-d, 1))
     };
     let caption = match risk {
         None => format!(
@@ -212,7 +208,7 @@ pub fn pivot_svg(
         .map_err(err)?
         .label(format!(
             "keep mining: the fleet's margin{at_price_path} (NPV {})",
-            musd(p.npv_mining_usd)
+            musd(p.npv_mining_usd, 1)
         ))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], ORANGE.stroke_width(3)));
         c.draw_series(LineSeries::new(
@@ -223,9 +219,9 @@ pub fn pivot_svg(
         .map_err(err)?
         .label(format!(
             "convert: capex {} over {} months, then lease NOI{at_price_path} (NPV {})",
-            musd(p.capex_usd),
+            musd(p.capex_usd, 1),
             num(inputs.conversion_months, 0),
-            musd(p.npv_convert_usd)
+            musd(p.npv_convert_usd, 1)
         ))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLUE_.stroke_width(3)));
         // The conversion's end (the first lease day) and the halvings: vertical lines, each

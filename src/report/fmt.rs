@@ -1,0 +1,142 @@
+//! Number formatters for people: the human table, table headers, chart labels and messages.
+//! Pure text, no features: the one set every writer and command uses.
+
+/// A number with thousands separators and `decimals` places: `1,234.57`.
+pub fn num(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), Some(f.to_string())),
+        None => (s.clone(), None),
+    };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let neg = v < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0');
+    let mut out = if neg { format!("-{grouped}") } else { grouped };
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(&f);
+    }
+    out
+}
+
+/// USD with a sign before the dollar: `-$1,234`.
+pub fn usd(v: f64, decimals: usize) -> String {
+    let n = num(v, decimals);
+    match n.strip_prefix('-') {
+        Some(rest) => format!("-${rest}"),
+        None => format!("${n}"),
+    }
+}
+
+/// Difficulty in T (1e12).
+pub fn tera(v: f64) -> String {
+    format!("{} T", num(v / 1e12, 2))
+}
+
+/// USD in millions with `decimals` places: `$12.3M`.
+pub fn musd(v: f64, decimals: usize) -> String {
+    format!("{}M", usd(v / 1e6, decimals))
+}
+
+/// USD with cents for small amounts (under $100), whole dollars above.
+pub fn usd_small(v: f64) -> String {
+    usd(v, if v.abs() < 100.0 { 2 } else { 0 })
+}
+
+/// A fraction as a percent rounded to a tenth, no trailing zeros: 0.125 is `12.5%`, 0.05 `5%`.
+pub fn pct(fraction: f64) -> String {
+    format!("{}%", (fraction * 1000.0).round() / 10.0)
+}
+
+/// As [`pct`] with the sign always shown: `+5%`, `-12.5%`.
+pub fn signed_pct(fraction: f64) -> String {
+    format!("{:+}%", (fraction * 1000.0).round() / 10.0)
+}
+
+/// A power draw given in kW as W, kW or MW: `850 W`, `3.2 kW`, `12.50 MW`.
+pub fn power(kw: f64) -> String {
+    if kw < 1.0 {
+        format!("{} W", num(kw * 1000.0, 0))
+    } else if kw < 1000.0 {
+        format!("{} kW", num(kw, 1))
+    } else {
+        format!("{} MW", num(kw / 1000.0, 2))
+    }
+}
+
+/// A compact number for chart axes: 1,234 / 12.3k / 1.2M, two decimals under 1.
+pub fn short(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{:.1}B", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.0}k", v / 1e3)
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 1.0 {
+        format!("{v:.1}")
+    } else if a < 1e-9 {
+        "0".to_string()
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// A compact number for labels that must not lose a given value's digits: as [`short`] from
+/// 10k up, whole numbers as they are, others to four decimals without trailing zeros (0.05).
+pub fn short_trimmed(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{:.1}B", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.0}k", v / 1e3)
+    } else if a >= 100.0 || v == v.round() {
+        format!("{v:.0}")
+    } else {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_group_thousands() {
+        assert_eq!(num(1234567.891, 2), "1,234,567.89");
+        assert_eq!(num(-1234.5, 0), "-1,234");
+        assert_eq!(num(-0.001, 2), "0.00");
+        assert_eq!(num(999.0, 0), "999");
+        assert_eq!(usd(-1500.0, 0), "-$1,500");
+    }
+
+    #[test]
+    fn compact_forms() {
+        assert_eq!(musd(12_345_678.0, 1), "$12.3M");
+        assert_eq!(usd_small(12.345), "$12.35");
+        assert_eq!(usd_small(1234.5), "$1,234");
+        assert_eq!(pct(0.05), "5%");
+        assert_eq!(signed_pct(0.125), "+12.5%");
+        assert_eq!(signed_pct(-0.2), "-20%");
+        assert_eq!(power(0.85), "850 W");
+        assert_eq!(power(3.2), "3.2 kW");
+        assert_eq!(power(12_500.0), "12.50 MW");
+        assert_eq!(short(12_345.0), "12k");
+        assert_eq!(short(0.05), "0.05");
+        assert_eq!(short_trimmed(0.05), "0.05");
+        assert_eq!(short_trimmed(7.0), "7");
+    }
+}
