@@ -12,6 +12,7 @@ pub mod netview;
 pub mod network;
 pub mod params;
 pub mod pivot;
+pub mod progress;
 pub mod project;
 pub mod risk;
 pub mod shell;

@@ -1,7 +1,5 @@
 //! `minecalc pivot`: keep mining or convert the site to AI/HPC; `--deals` lists the deals.
 
-use std::io::IsTerminal;
-
 use chrono::NaiveDate;
 use clap::Args;
 use serde_json::Value;
@@ -23,6 +21,7 @@ use minecalc::Error;
 
 use super::args::OutputArgs;
 use super::params::{Accepts, ParamArgs, PivotSet, PlanSetup};
+use super::progress::Progress;
 
 mod risk;
 
@@ -290,16 +289,7 @@ fn map(a: &PivotArgs, setup: &PlanSetup, median: Option<(f64, usize)>) -> Result
                 .map_err(|e| Error::input(format!("--vary {}={v}: {e}", axis.name)))?;
         }
     }
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let b = indicatif::ProgressBar::new(total as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} combinations, {eta} left",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
+    let bar = Progress::new(total as u64, "combinations");
     let format: Format = a.output.format.into();
     let mut w = RowWriter::new(
         format,
@@ -327,15 +317,9 @@ fn map(a: &PivotArgs, setup: &PlanSetup, median: Option<(f64, usize)>) -> Result
                 .collect();
             w.write_prefixed(&prefix, row)
         },
-        |done| {
-            if let Some(b) = &bar {
-                b.set_position(done as u64);
-            }
-        },
+        |done| bar.set(done as u64),
     );
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    bar.finish();
     result?;
     w.finish()?.commit()
 }

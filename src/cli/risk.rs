@@ -1,7 +1,7 @@
 //! Network dynamics and risk on `project`: the response model the spec chooses,
 //! and the dispatch from `project` to the model that runs.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -18,6 +18,7 @@ use minecalc::report::{num, pct, usd, Dest, Format, RowWriter};
 use minecalc::Error;
 
 use super::args::{parse_percent, tag_prefix, OutputArgs, PeriodArg};
+use super::progress::Progress;
 
 /// Everything `project` takes for network dynamics and risk.
 #[derive(Debug, Clone, Default, Args)]
@@ -325,23 +326,10 @@ impl RiskArgs {
             bands: !m.summary_only,
         };
         mc.validate()?;
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let b = indicatif::ProgressBar::new(mc.paths as u64);
-            b.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} paths, {eta} left")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            b
-        });
-        let tick = || {
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-        };
+        let bar = Progress::new(mc.paths as u64, "paths");
+        let tick = || bar.inc();
         let result = montecarlo::run(s, runner.model.as_ref(), &mc, &tick);
-        if let Some(b) = &bar {
-            b.finish_and_clear();
-        }
+        bar.finish();
         let r = result?;
         if let Some(path) = &self.plot {
             let title = format!(

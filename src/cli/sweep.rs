@@ -1,7 +1,5 @@
 //! `minecalc sweep`: a summary row for every combination of the varied parameters.
 
-use std::io::IsTerminal;
-
 use clap::Args;
 use serde_json::Value;
 
@@ -15,6 +13,7 @@ use minecalc::Error;
 use super::args::OutputArgs;
 use super::args::{parse_tag, tag_prefix};
 use super::params::{Accepts, ParamArgs, Projection as ProjectionSet};
+use super::progress::Progress;
 use super::risk::{plot_path, response_model, write_svg, MonteCarloArgs, DEFAULT_SEED};
 
 /// Arguments of `minecalc sweep`.
@@ -93,14 +92,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
         today: Some(chrono::Utc::now().date_naive()),
     };
     let total = sweep::count(&a.vary)?;
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let b = indicatif::ProgressBar::new(total as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} scenarios, {eta} left")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
+    let bar = Progress::new(total as u64, "scenarios");
     let format = a.output.format.into();
     let mut w = RowWriter::new(
         format,
@@ -167,15 +159,9 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
                 w.write_prefixed(&prefix, &row.summary)
             }
         },
-        |done| {
-            if let Some(b) = &bar {
-                b.set_position(done as u64);
-            }
-        },
+        |done| bar.set(done as u64),
     );
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    bar.finish();
     result?;
     if let Some(path) = &a.plot {
         let label = |axis: &Axis| {

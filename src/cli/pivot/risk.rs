@@ -1,7 +1,7 @@
 //! `minecalc pivot --paths N --price-vol PCT [--seed S]` (Monte Carlo: the probability that
 //! mining beats the lease) and `--plot FILE.svg` (both paths' cumulative cash).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -15,6 +15,7 @@ use minecalc::report::{num, write_all, Dest, Format};
 use minecalc::Error;
 
 use super::super::args::parse_percent;
+use super::super::progress::Progress;
 use super::super::risk::{plot_path, DEFAULT_SEED};
 
 /// Monte Carlo and chart flags of `pivot`.
@@ -159,23 +160,10 @@ pub fn run(
     header_lines: impl FnOnce(&Pivot) -> Vec<String>,
 ) -> Result<(), Error> {
     let file = PlotFile::open(a.risk.plot.as_deref())?;
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let b = indicatif::ProgressBar::new(mc.paths as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} paths, {eta} left")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
-    let tick = || {
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-    };
+    let bar = Progress::new(mc.paths as u64, "paths");
+    let tick = || bar.inc();
     let result = risk::monte_carlo(s, inputs, mc, &tick);
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    bar.finish();
     let r = result?;
     if let Some(file) = file {
         draw(file, s, inputs, &r.central, Some(&r))?;
