@@ -6,31 +6,35 @@ use common::scenario;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use minecalc::analyses::montecarlo::{self, MonteCarlo};
-use minecalc::model::projection::{for_each_day, Period};
-use minecalc::model::response::{self, ResponseModel};
+use minecalc::model::network_model::NetworkModel;
+use minecalc::model::projection::Period;
+use minecalc::model::response::ResponseModel;
 
 fn bench(c: &mut Criterion) {
     let s = scenario(3650);
-    let model = ResponseModel::embedded();
+    let fixed = NetworkModel::Fixed;
+    let response = NetworkModel::Response(ResponseModel::embedded());
     c.bench_function("project 10 years daily, fixed model (streamed)", |b| {
         b.iter(|| {
             let mut m = 0.0;
-            for_each_day(black_box(&s), |_, r| {
-                m += r.margin_usd;
-                Ok(())
-            })
-            .unwrap();
+            fixed
+                .for_each_day(black_box(&s), |_, r| {
+                    m += r.margin_usd;
+                    Ok(())
+                })
+                .unwrap();
             black_box(m)
         })
     });
     c.bench_function("project 10 years daily, response model (streamed)", |b| {
         b.iter(|| {
             let mut m = 0.0;
-            response::for_each_day(black_box(&s), &model, |_, r| {
-                m += r.margin_usd;
-                Ok(())
-            })
-            .unwrap();
+            response
+                .for_each_day(black_box(&s), |_, r| {
+                    m += r.margin_usd;
+                    Ok(())
+                })
+                .unwrap();
             black_box(m)
         })
     });
@@ -45,13 +49,13 @@ fn bench(c: &mut Criterion) {
         bands: false,
     };
     g.bench_function("10,000 paths x 10 years daily, summary only", |b| {
-        b.iter(|| black_box(montecarlo::run(&s, None, &mc, &|| {}).unwrap().summary))
+        b.iter(|| black_box(montecarlo::run(&s, &fixed, &mc, &|| {}).unwrap().summary))
     });
     let monthly = MonteCarlo { bands: true, ..mc };
     g.bench_function("10,000 paths x 10 years daily, monthly bands", |b| {
         b.iter(|| {
             black_box(
-                montecarlo::run(&s, None, &monthly, &|| {})
+                montecarlo::run(&s, &fixed, &monthly, &|| {})
                     .unwrap()
                     .bands
                     .len(),

@@ -30,8 +30,8 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::model::engine::{DayDrivers, Drivers, NetDay};
+use crate::model::network_model::NetworkModel;
 use crate::model::projection::{run_days, Horizon, Period, ProjectionRow, Scenario};
-use crate::model::response::ResponseModel;
 
 /// The percentiles every band reports.
 pub const PERCENTILES: [f64; 5] = [5.0, 25.0, 50.0, 75.0, 95.0];
@@ -300,11 +300,11 @@ struct PathEnd {
     payback_day: Option<u32>,
 }
 
-/// Runs `mc` over the scenario on the fixed model (`model` `None`) or the response model.
+/// Runs `mc` over the scenario on a network model.
 /// `progress` is called once per finished path (from any thread).
 pub fn run(
     s: &Scenario,
-    model: Option<&ResponseModel>,
+    model: &NetworkModel,
     mc: &MonteCarlo,
     progress: &(dyn Fn() + Sync),
 ) -> Result<McResult, Error> {
@@ -316,13 +316,7 @@ pub fn run(
         central.push((row.clone(), net.epoch));
         Ok(())
     };
-    match model {
-        None => run_days(s, s.drivers.clone(), &mut push)?,
-        Some(m) => {
-            let d = m.drivers(&s.network, &s.drivers)?;
-            run_days(s, d, &mut push)?
-        }
-    }
+    run_days(s, model.drivers(s)?, &mut push)?;
     let days = central.len();
     let (day_period, spans) = periods(&central, mc.period);
     let n_periods = if mc.bands { spans.len() } else { 0 };
@@ -363,30 +357,14 @@ pub fn run(
             d += 1;
             Ok(())
         };
-        match model {
-            None => run_days(
-                &scenario,
-                NoisyDrivers::new(
-                    scenario.drivers.clone(),
-                    mc.seed,
-                    i as u64,
-                    mc.price_vol,
-                    mc.hashrate_vol,
-                ),
-                &mut f,
-            )?,
-            Some(m) => run_days(
-                &scenario,
-                NoisyDrivers::new(
-                    m.drivers(&scenario.network, &scenario.drivers)?,
-                    mc.seed,
-                    i as u64,
-                    mc.price_vol,
-                    mc.hashrate_vol,
-                ),
-                &mut f,
-            )?,
-        }
+        let drivers = NoisyDrivers::new(
+            model.drivers(&scenario)?,
+            mc.seed,
+            i as u64,
+            mc.price_vol,
+            mc.hashrate_vol,
+        );
+        run_days(&scenario, drivers, &mut f)?;
         for k in 0..n_periods {
             let n = spans[k].1 as f64;
             slot[k * METRICS] /= n;
@@ -521,6 +499,7 @@ mod tests {
     use crate::model::fleet::{Fleet, FleetGroup};
     use crate::model::network::NetworkState;
     use crate::model::projection::{aggregate, Growth};
+    use crate::model::response::ResponseModel;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -573,7 +552,7 @@ mod tests {
     #[test]
     fn zero_volatility_reproduces_the_projection() {
         let s = scenario(120, 100_000.0, 0.0);
-        let r = run(&s, None, &mc(3, 0.0, Period::Month), &|| {}).unwrap();
+        let r = run(&s, &NetworkModel::Fixed, &mc(3, 0.0, Period::Month), &|| {}).unwrap();
         let p = crate::model::projection::project(&s).unwrap();
         let months = aggregate(&p.rows, Period::Month);
         assert_eq!(r.bands.len(), months.len());
@@ -595,7 +574,13 @@ mod tests {
         // After a year at 50% volatility, ln(P / path) ~ N(-σ²/2, σ²): the median is
         // exp(-0.125) = 0.8825 of the path and the 5th percentile exp(-0.125 - 1.645 * 0.5).
         let s = scenario(366, 100_000.0, 0.0);
-        let r = run(&s, None, &mc(2000, 0.5, Period::Day), &|| {}).unwrap();
+        let r = run(
+            &s,
+            &NetworkModel::Fixed,
+            &mc(2000, 0.5, Period::Day),
+            &|| {},
+        )
+        .unwrap();
         let last = r.bands.last().unwrap();
         let path = 100_000.0 * 1.2;
         let p50 = last.btc_price_usd_p50 / path;
@@ -631,22 +616,28 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap()
-                .install(|| run(&s, None, &m, &|| {}).unwrap())
+                .install(|| run(&s, &NetworkModel::Fixed, &m, &|| {}).unwrap())
         };
         let (a, b) = (on(1), on(3));
         assert_eq!(a.bands, b.bands);
         assert_eq!(a.summary, b.summary);
         // Another seed gives other paths.
-        let c = run(&s, None, &MonteCarlo { seed: 8, ..m }, &|| {}).unwrap();
+        let c = run(
+            &s,
+            &NetworkModel::Fixed,
+            &MonteCarlo { seed: 8, ..m },
+            &|| {},
+        )
+        .unwrap();
         assert_ne!(a.summary.net_usd_p50, c.summary.net_usd_p50);
         // Response model too.
-        let model = ResponseModel::embedded();
+        let model = NetworkModel::Response(ResponseModel::embedded());
         let r1 = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
             .unwrap()
-            .install(|| run(&s, Some(&model), &m, &|| {}).unwrap());
-        let r2 = run(&s, Some(&model), &m, &|| {}).unwrap();
+            .install(|| run(&s, &model, &m, &|| {}).unwrap());
+        let r2 = run(&s, &model, &m, &|| {}).unwrap();
         assert_eq!(r1.bands, r2.bands);
         assert_eq!(r1.summary, r2.summary);
     }
@@ -658,7 +649,7 @@ mod tests {
         let base = crate::model::summary::summarize(&s0).unwrap();
         let capex = base.margin_usd / 200.0 * 30.0;
         let s = scenario(200, 100_000.0, capex);
-        let r = run(&s, None, &mc(5, 0.0, Period::Month), &|| {}).unwrap();
+        let r = run(&s, &NetworkModel::Fixed, &mc(5, 0.0, Period::Month), &|| {}).unwrap();
         let expect = crate::model::summary::summarize(&s).unwrap().payback_date;
         assert!(expect.is_some());
         assert_eq!(r.summary.payback_date_p5, expect);
@@ -667,7 +658,13 @@ mod tests {
         assert_eq!(r.summary.loss_probability_pct, 0.0);
         // A capex the horizon cannot earn back: every path loses, none pays back.
         let s = scenario(200, 100_000.0, base.margin_usd * 10.0);
-        let r = run(&s, None, &mc(50, 0.3, Period::Month), &|| {}).unwrap();
+        let r = run(
+            &s,
+            &NetworkModel::Fixed,
+            &mc(50, 0.3, Period::Month),
+            &|| {},
+        )
+        .unwrap();
         assert_eq!(r.summary.loss_probability_pct, 100.0);
         assert_eq!(r.summary.paid_back_pct, Some(0.0));
         assert_eq!(r.summary.payback_date_p5, None);
@@ -677,7 +674,13 @@ mod tests {
         );
         // In between, volatility spreads the outcome: some paths lose, some pay back.
         let s = scenario(365, 100_000.0, base.margin_usd / 200.0 * 330.0);
-        let r = run(&s, None, &mc(400, 0.8, Period::Month), &|| {}).unwrap();
+        let r = run(
+            &s,
+            &NetworkModel::Fixed,
+            &mc(400, 0.8, Period::Month),
+            &|| {},
+        )
+        .unwrap();
         let lp = r.summary.loss_probability_pct;
         assert!(lp > 5.0 && lp < 95.0, "{lp}");
         let paid = r.summary.paid_back_pct.unwrap();
@@ -693,22 +696,27 @@ mod tests {
             bands: false,
             ..mc(20, 0.5, Period::Day)
         };
-        let r = run(&s, None, &m, &|| {}).unwrap();
+        let r = run(&s, &NetworkModel::Fixed, &m, &|| {}).unwrap();
         assert!(r.bands.is_empty());
         assert_eq!(r.summary.days, 3650);
         // Daily bands for 10,000 paths over 10 years would need 1.4 GB.
-        let e = run(&s, None, &mc(10_000, 0.5, Period::Day), &|| {})
-            .unwrap_err()
-            .to_string();
+        let e = run(
+            &s,
+            &NetworkModel::Fixed,
+            &mc(10_000, 0.5, Period::Day),
+            &|| {},
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             e.starts_with("--paths 10000 over 3650 periods needs 1392 MB"),
             "{e}"
         );
-        let e = run(&s, None, &mc(0, 0.5, Period::Day), &|| {})
+        let e = run(&s, &NetworkModel::Fixed, &mc(0, 0.5, Period::Day), &|| {})
             .unwrap_err()
             .to_string();
         assert_eq!(e, "--paths must be between 1 and 10000000, got 0");
-        let e = run(&s, None, &mc(2, -0.1, Period::Day), &|| {})
+        let e = run(&s, &NetworkModel::Fixed, &mc(2, -0.1, Period::Day), &|| {})
             .unwrap_err()
             .to_string();
         assert_eq!(
@@ -721,9 +729,14 @@ mod tests {
     fn progress_counts_paths() {
         let s = scenario(30, 100_000.0, 0.0);
         let n = std::sync::atomic::AtomicUsize::new(0);
-        run(&s, None, &mc(37, 0.5, Period::Week), &|| {
-            n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        })
+        run(
+            &s,
+            &NetworkModel::Fixed,
+            &mc(37, 0.5, Period::Week),
+            &|| {
+                n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            },
+        )
         .unwrap();
         assert_eq!(n.into_inner(), 37);
     }

@@ -42,7 +42,7 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     let format: Format = a.output.format.into();
     let period: Period = super::args::period_or_default(a.period, format);
     let risk = &a.risk;
-    let runner = risk.runner(&setup.spec, s)?;
+    let model = risk.model(&setup.spec, s)?;
     if risk.is_monte_carlo() {
         let out = super::risk::McOutput {
             by_machine: a.by_machine,
@@ -50,13 +50,13 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
             output: &a.output,
             tags: &a.tag,
         };
-        return risk.run_monte_carlo(&out, &runner, s, &setup.source);
+        return risk.run_monte_carlo(&out, &model, s, &setup.source);
     }
-    let p = runner.project(s)?;
-    risk.plot_projection(&runner, s, &p)?;
+    let p = model.project(s)?;
+    risk.plot_projection(&model, s, &p)?;
     let mut groups: Vec<Vec<ProjectionRow>> = vec![Vec::new(); s.fleet.groups.len()];
     if a.by_machine {
-        runner.for_each_day_by_group(s, |_, _, g| {
+        model.for_each_day_by_group(s, |_, _, g| {
             for (i, r) in g.iter().enumerate() {
                 groups[i].push(r.clone());
             }
@@ -98,9 +98,9 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     }
     if format == Format::Table {
         // The summary runs the same scenario again, streaming (a fraction of a millisecond).
-        let summary = runner.summarize(s)?;
+        let summary = model.summarize(s)?;
         let mut lines = preamble(plan, &setup.source, &p, period);
-        lines.extend(runner.preamble());
+        lines.extend(super::risk::model_preamble(&model));
         w.preamble(lines);
         w.postamble(postamble(&summary));
     }

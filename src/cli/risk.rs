@@ -8,10 +8,9 @@ use clap::Args;
 
 use minecalc::analyses::montecarlo::{self, McSummary, MonteCarlo};
 use minecalc::error::Origin;
-use minecalc::model::engine::NetDay;
-use minecalc::model::projection::{self, Period, Projection, ProjectionRow, Scenario};
-use minecalc::model::response::{self, CohortTable, ResponseModel, ResponseParams};
-use minecalc::model::summary::{self, Summary};
+use minecalc::model::network_model::NetworkModel;
+use minecalc::model::projection::{Period, Projection, Scenario};
+use minecalc::model::response::{CohortTable, ResponseModel, ResponseParams};
 use minecalc::params::spec::Spec;
 use minecalc::report::chart;
 use minecalc::report::{num, pct, usd, Dest, Format, RowWriter};
@@ -116,10 +115,10 @@ pub struct MonteCarloArgs {
     pub summary_only: bool,
 }
 
-/// The network model a spec chooses: `None` for the fixed model, else the response model with
-/// its cohorts (read from `cohorts`) and settings. Response settings given with the fixed model
+/// The network model a spec chooses: the fixed model, or the response model with its cohorts
+/// (read from `cohorts`) and settings. Response settings given with the fixed model
 /// are an error (they would do nothing).
-pub fn response_model(spec: &Spec, s: &Scenario) -> Result<Option<ResponseModel>, Error> {
+pub fn network_model(spec: &Spec, s: &Scenario) -> Result<NetworkModel, Error> {
     const KNOBS: [&str; 7] = [
         "cohorts",
         "off-lag",
@@ -137,7 +136,7 @@ pub fn response_model(spec: &Spec, s: &Scenario) -> Result<Option<ResponseModel>
                 "--{k} needs --network-model response (the fixed model has no cohorts)"
             )));
         }
-        return Ok(None);
+        return Ok(NetworkModel::Fixed);
     }
     if !s.drivers.hashrate_hs.points.is_empty() {
         return Err(Error::input(
@@ -168,61 +167,24 @@ pub fn response_model(spec: &Spec, s: &Scenario) -> Result<Option<ResponseModel>
         },
     };
     model.validate()?;
-    Ok(Some(model))
+    Ok(NetworkModel::Response(model))
 }
 
 impl RiskArgs {
-    /// Resolves the network model once (reads --cohorts); the runner then runs scenarios.
-    pub fn runner(&self, spec: &Spec, s: &Scenario) -> Result<Runner, Error> {
+    /// Resolves the network model once (reads --cohorts); it then runs every scenario.
+    pub fn model(&self, spec: &Spec, s: &Scenario) -> Result<NetworkModel, Error> {
         self.check()?;
-        Ok(Runner {
-            model: response_model(spec, s)?,
-        })
+        network_model(spec, s)
     }
 }
 
-/// Runs scenarios on the network model the flags chose.
-#[derive(Debug, Clone)]
-pub struct Runner {
-    /// The response model, or `None` for the fixed model.
-    pub model: Option<ResponseModel>,
-}
-
-impl Runner {
-    /// Runs the scenario and keeps its daily rows.
-    pub fn project(&self, s: &Scenario) -> Result<Projection, Error> {
-        match &self.model {
-            None => projection::project(s),
-            Some(m) => response::project(s, m),
-        }
-    }
-
-    /// The scenario's summary.
-    pub fn summarize(&self, s: &Scenario) -> Result<Summary, Error> {
-        match &self.model {
-            None => summary::summarize(s),
-            Some(m) => response::summarize(s, m),
-        }
-    }
-
-    /// Each day's fleet row and group rows.
-    pub fn for_each_day_by_group<F>(&self, s: &Scenario, f: F) -> Result<(), Error>
-    where
-        F: FnMut(&NetDay, &ProjectionRow, &[ProjectionRow]) -> Result<(), Error>,
-    {
-        match &self.model {
-            None => projection::for_each_day_by_group(s, f),
-            Some(m) => response::for_each_day_by_group(s, m, f),
-        }
-    }
-
-    /// Lines for the table's header of assumptions (none for the fixed model).
-    pub fn preamble(&self) -> Vec<String> {
-        let Some(m) = &self.model else {
-            return Vec::new();
-        };
-        let p = &m.params;
-        vec![format!(
+/// Lines for the table's header of assumptions (none for the fixed model).
+pub fn model_preamble(model: &NetworkModel) -> Vec<String> {
+    let Some(m) = model.response() else {
+        return Vec::new();
+    };
+    let p = &m.params;
+    vec![format!(
             "response {} cohorts from {} ({:.1} J/TH, ${:.3}/kWh on average); switch off with a {}-day lag, on with {}; old cohorts retire {}%/yr; new hashrate {} J/TH at ${}/kWh; cost spread {}%",
             m.cohorts.cohorts.len(),
             m.cohorts.source,
@@ -235,7 +197,6 @@ impl Runner {
             p.new_power_cost_usd_per_kwh,
             p.cost_spread * 100.0
         )]
-    }
 }
 
 impl RiskArgs {
@@ -247,7 +208,7 @@ impl RiskArgs {
     /// Draws the projection's chart when `--plot` asks for one.
     pub fn plot_projection(
         &self,
-        runner: &Runner,
+        model: &NetworkModel,
         s: &Scenario,
         p: &Projection,
     ) -> Result<(), Error> {
@@ -261,7 +222,7 @@ impl RiskArgs {
         let title = format!(
             "minecalc project: {} - {first} to {last}{}",
             fleet_title(&s.fleet),
-            if runner.model.is_some() {
+            if model.response().is_some() {
                 " - response network model"
             } else {
                 ""
@@ -306,7 +267,7 @@ impl RiskArgs {
     pub fn run_monte_carlo(
         &self,
         a: &McOutput,
-        runner: &Runner,
+        model: &NetworkModel,
         s: &Scenario,
         source: &str,
     ) -> Result<(), Error> {
@@ -328,7 +289,7 @@ impl RiskArgs {
         mc.validate()?;
         let bar = Progress::new(mc.paths as u64, "paths");
         let tick = || bar.inc();
-        let result = montecarlo::run(s, runner.model.as_ref(), &mc, &tick);
+        let result = montecarlo::run(s, model, &mc, &tick);
         bar.finish();
         let r = result?;
         if let Some(path) = &self.plot {
@@ -352,7 +313,7 @@ impl RiskArgs {
         let tags = tag_prefix(a.tags);
         if format == Format::Table {
             let mut lines = mc_preamble(s, source, &mc, &r.summary);
-            lines.extend(runner.preamble());
+            lines.extend(model_preamble(model));
             w.preamble(lines);
             if mc.bands {
                 w.postamble(mc_postamble(&r.summary));

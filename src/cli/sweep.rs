@@ -5,7 +5,6 @@ use serde_json::Value;
 
 use minecalc::analyses::montecarlo::{self, MonteCarlo};
 use minecalc::analyses::sweep::{self, parse_axis_with, Axis, Base, SweepRow};
-use minecalc::model::{response, summary};
 use minecalc::report::heatmap::HeatMap;
 use minecalc::report::{Dest, RowWriter};
 use minecalc::Error;
@@ -14,7 +13,7 @@ use super::args::OutputArgs;
 use super::args::{parse_tag, tag_prefix};
 use super::params::{Accepts, ParamArgs, Projection as ProjectionSet};
 use super::progress::Progress;
-use super::risk::{plot_path, response_model, write_svg, MonteCarloArgs, DEFAULT_SEED};
+use super::risk::{network_model, plot_path, write_svg, MonteCarloArgs, DEFAULT_SEED};
 
 /// Arguments of `minecalc sweep`.
 #[derive(Debug, Clone, Args)]
@@ -83,7 +82,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
         return Err(Error::input("--plot-value needs --plot FILE.svg"));
     }
     let setup = a.params.plan()?;
-    let model = response_model(&setup.spec, &setup.plan.scenario)?;
+    let model = network_model(&setup.spec, &setup.plan.scenario)?;
     let mc = monte_carlo(&a.monte_carlo)?;
     let base = Base {
         spec: &setup.spec,
@@ -112,7 +111,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
                 m.seed
             ));
         }
-        if model.is_some() {
+        if model.response().is_some() {
             pre.push("network  response model: cohorts switch off when hashprice is below their power cost".into());
         }
         w.preamble(pre);
@@ -131,13 +130,10 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
         let spec = base.spec_with(&a.vary, values)?;
         let plan = minecalc::inputs::scenario::plan(&spec, base.network, base.series, base.today)?;
         let s = &plan.scenario;
-        let summary = match &model {
-            None => summary::summarize(s)?,
-            Some(m) => response::summarize(s, m)?,
-        };
+        let summary = model.summarize(s)?;
         let risk = match &mc {
             None => None,
-            Some(m) => Some(montecarlo::run(s, model.as_ref(), m, &|| {})?.summary),
+            Some(m) => Some(montecarlo::run(s, &model, m, &|| {})?.summary),
         };
         Ok(SweepRow::new(summary, risk.as_ref()))
     };

@@ -1,5 +1,6 @@
 //! The pure model: consensus rules, the network's state and paths, the day engine, fleets,
-//! projections and the network models. No I/O, no clock, no flag names: values in, rows or
+//! projections and the network models (fixed, response) behind one type,
+//! [`network_model::NetworkModel`]. No I/O, no clock, no flag names: values in, rows or
 //! typed errors out.
 
 pub mod chain;
@@ -9,6 +10,7 @@ pub mod fleet;
 pub mod halvings;
 pub mod hashprice;
 pub mod network;
+pub mod network_model;
 pub mod projection;
 pub mod response;
 pub mod summary;

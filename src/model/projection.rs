@@ -563,31 +563,3 @@ pub fn halving_summary(p: &Projection, height: u64) -> Option<HalvingSummary> {
         days_after: n_a,
     })
 }
-
-/// As [`for_each_day`], also passing each group's own daily row (groups carry no capex: their
-/// `cumulative_net_usd` and `npv_usd` are the discounted margins alone).
-pub fn for_each_day_by_group<F>(s: &Scenario, mut f: F) -> Result<(), Error>
-where
-    F: FnMut(&NetDay, &ProjectionRow, &[ProjectionRow]) -> Result<(), Error>,
-{
-    let n = s.fleet.groups.len();
-    let mut cum = vec![(0.0, 0.0, 0.0); n];
-    let discount = Discount::new(s.fleet.discount_rate);
-    let mut day = 0i64;
-    let mut rows = Vec::with_capacity(n);
-    for_each_day(s, |net, fleet_row| {
-        rows.clear();
-        let factor = discount.factor(day);
-        for (g, flows) in s.fleet.group_days(net).enumerate() {
-            let c = &mut cum[g];
-            c.0 += flows.btc_mined;
-            c.1 += flows.margin_usd;
-            c.2 += flows.margin_usd * factor;
-            let mut row = ProjectionRow::from_day(net, &flows, c.0, c.1);
-            row.npv_usd = c.2;
-            rows.push(row);
-        }
-        day += 1;
-        f(net, fleet_row, &rows)
-    })
-}

@@ -35,7 +35,6 @@ use chrono::NaiveDate;
 use crate::error::{csv_message, Error};
 use crate::model::chain;
 use crate::model::engine::{DayDrivers, Drivers, NetDay};
-use crate::model::finance::Discount;
 use crate::model::fleet::hashcost_usd_per_ph_day;
 use crate::model::network::{NetworkState, Path, PathDrivers};
 use crate::model::projection::{run_days, Projection, ProjectionRow, Scenario};
@@ -657,44 +656,6 @@ pub fn summarize(s: &Scenario, model: &ResponseModel) -> Result<Summary, Error> 
         Ok(())
     })?;
     Ok(b.finish())
-}
-
-/// As [`crate::model::projection::for_each_day_by_group`] on the response model: each group's own
-/// daily row as well as the fleet's (groups carry no capex: their `cumulative_net_usd` and
-/// `npv_usd` are the discounted margins alone).
-pub fn for_each_day_by_group<F>(s: &Scenario, model: &ResponseModel, mut f: F) -> Result<(), Error>
-where
-    F: FnMut(&NetDay, &ProjectionRow, &[ProjectionRow]) -> Result<(), Error>,
-{
-    let n = s.fleet.groups.len();
-    let mut cum = vec![(0.0, 0.0, 0.0); n];
-    let discount = Discount::new(s.fleet.discount_rate);
-    let mut day = 0i64;
-    let mut rows = Vec::with_capacity(n);
-    for_each_day(s, model, |net, fleet_row| {
-        rows.clear();
-        let factor = discount.factor(day);
-        for (g, flows) in s.fleet.group_days(net).enumerate() {
-            let c = &mut cum[g];
-            c.0 += flows.btc_mined;
-            c.1 += flows.margin_usd;
-            c.2 += flows.margin_usd * factor;
-            let mut row = ProjectionRow::from_day(net, &flows, c.0, c.1);
-            row.npv_usd = c.2;
-            copy_network_columns(&mut row, fleet_row);
-            rows.push(row);
-        }
-        day += 1;
-        f(net, fleet_row, &rows)
-    })
-}
-
-fn copy_network_columns(row: &mut ProjectionRow, from: &ProjectionRow) {
-    row.network_installed_hashrate_eh_s = from.network_installed_hashrate_eh_s;
-    row.network_running_hashrate_eh_s = from.network_running_hashrate_eh_s;
-    row.network_off_share_pct = from.network_off_share_pct;
-    row.network_efficiency_j_per_th = from.network_efficiency_j_per_th;
-    row.network_power_gw = from.network_power_gw;
 }
 
 #[cfg(test)]
