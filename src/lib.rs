@@ -41,5 +41,7 @@ pub mod inputs;
 pub mod model;
 pub mod params;
 pub mod report;
+#[cfg(test)]
+mod test_util;
 
 pub use error::{Error, Result};

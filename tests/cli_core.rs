@@ -1,7 +1,7 @@
 //! CLI tests of `project`, `halvings` and `hashprice`: formats, known answers, error paths.
 
 mod common;
-use common::{minecalc, run_ok};
+use common::{close_rel, minecalc, run_ok};
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -24,10 +24,6 @@ fn col(headers: &[String], name: &str) -> usize {
         .iter()
         .position(|h| h == name)
         .unwrap_or_else(|| panic!("no column {name}"))
-}
-
-fn close(a: f64, b: f64, rel: f64) -> bool {
-    (a - b).abs() <= rel * b.abs().max(1e-12)
 }
 
 const FLAT: &[&str] = &[
@@ -91,16 +87,20 @@ fn flat_scenario_matches_the_closed_form() {
     let btc_day = 1e15 * 86400.0 / (150e12 * 4294967296.0) * 3.145;
     for r in &rows {
         let f = |n: &str| r[col(&h, n)].parse::<f64>().unwrap();
-        assert!(close(f("btc_mined"), btc_day, 1e-9), "{}", f("btc_mined"));
-        assert!(close(f("blocks"), 144.0, 1e-9));
-        assert!(close(f("hashprice_usd_per_ph_day"), 42.1777, 1e-4));
-        assert!(close(f("energy_kwh"), 480.0, 1e-12));
-        assert!(close(f("power_cost_usd"), 24.0, 1e-12));
-        assert!(close(f("margin_usd"), btc_day * 100000.0 - 24.0, 1e-9));
+        assert!(
+            close_rel(f("btc_mined"), btc_day, 1e-9),
+            "{}",
+            f("btc_mined")
+        );
+        assert!(close_rel(f("blocks"), 144.0, 1e-9));
+        assert!(close_rel(f("hashprice_usd_per_ph_day"), 42.1777, 1e-4));
+        assert!(close_rel(f("energy_kwh"), 480.0, 1e-12));
+        assert!(close_rel(f("power_cost_usd"), 24.0, 1e-12));
+        assert!(close_rel(f("margin_usd"), btc_day * 100000.0 - 24.0, 1e-9));
     }
     let last = rows.last().unwrap();
     let cum: f64 = last[col(&h, "cumulative_margin_usd")].parse().unwrap();
-    assert!(close(cum, 30.0 * (btc_day * 100000.0 - 24.0), 1e-9));
+    assert!(close_rel(cum, 30.0 * (btc_day * 100000.0 - 24.0), 1e-9));
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn halving_day_is_split_and_later_days_pay_the_new_subsidy() {
     let rows = csv_rows(&text);
     let sub = |i: usize| rows[i][col(&h, "subsidy_btc")].parse::<f64>().unwrap();
     assert!(
-        close(sub(0), (99.0 * 3.125 + 45.0 * 1.5625) / 144.0, 1e-9),
+        close_rel(sub(0), (99.0 * 3.125 + 45.0 * 1.5625) / 144.0, 1e-9),
         "{}",
         sub(0)
     );
@@ -139,26 +139,8 @@ fn halving_day_is_split_and_later_days_pay_the_new_subsidy() {
 
 #[test]
 fn period_rows_sum_the_daily_rows() {
-    let daily = run_ok(&[
-        "project",
-        "--days",
-        "400",
-        "-f",
-        "csv",
-        "--hashrate-growth",
-        "30",
-        "--price-growth",
-        "20",
-    ]);
-    let h = csv_headers(&daily);
-    let d = csv_rows(&daily);
-    let total = |rows: &[csv::StringRecord], h: &[String], c: &str| -> f64 {
-        rows.iter()
-            .map(|r| r[col(h, c)].parse::<f64>().unwrap())
-            .sum()
-    };
-    for period in ["week", "month", "epoch", "year"] {
-        let text = run_ok(&[
+    let run = |more: &[&str]| {
+        let base = [
             "project",
             "--days",
             "400",
@@ -168,9 +150,19 @@ fn period_rows_sum_the_daily_rows() {
             "30",
             "--price-growth",
             "20",
-            "--period",
-            period,
-        ]);
+        ];
+        run_ok(&[&base[..], more].concat())
+    };
+    let daily = run(&[]);
+    let h = csv_headers(&daily);
+    let d = csv_rows(&daily);
+    let total = |rows: &[csv::StringRecord], h: &[String], c: &str| -> f64 {
+        rows.iter()
+            .map(|r| r[col(h, c)].parse::<f64>().unwrap())
+            .sum()
+    };
+    for period in ["week", "month", "epoch", "year"] {
+        let text = run(&["--period", period]);
         let ph = csv_headers(&text);
         let p = csv_rows(&text);
         assert!(p.len() < d.len());
@@ -183,7 +175,7 @@ fn period_rows_sum_the_daily_rows() {
             "blocks",
         ] {
             assert!(
-                close(total(&p, &ph, c), total(&d, &h, c), 1e-9),
+                close_rel(total(&p, &ph, c), total(&d, &h, c), 1e-9),
                 "{period} {c}"
             );
         }
@@ -217,7 +209,7 @@ fn json_and_ndjson_carry_the_same_rows_as_csv() {
         let obj = arr[i].as_object().unwrap();
         assert_eq!(obj.len(), h.len());
         let m: f64 = r[col(&h, "margin_usd")].parse().unwrap();
-        assert!(close(obj["margin_usd"].as_f64().unwrap(), m, 1e-12));
+        assert!(close_rel(obj["margin_usd"].as_f64().unwrap(), m, 1e-12));
     }
 }
 

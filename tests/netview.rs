@@ -2,11 +2,7 @@
 //! and the bad inputs.
 
 mod common;
-use common::{f, json, minecalc, run_ok};
-
-fn close(a: f64, b: f64, rel: f64) -> bool {
-    (a - b).abs() <= rel * b.abs().max(1.0)
-}
+use common::{assert_errors, close, f, json, run_ok};
 
 /// 1,000 EH/s at its equilibrium difficulty, at the first block of an epoch, $100,000, no fees:
 /// hashprice = 1e15 x 86,400 / (1e21 x 600) x 3.125 x 100,000 = $45.00 /PH/day.
@@ -144,12 +140,5 @@ fn bad_inputs_exit_2_with_one_line() {
         (&["network", "--remove", "US=5%", "snapshot"], "snapshot"),
         (&["network", "--by", "planet"], "--by"),
     ];
-    for (args, want) in cases {
-        let out = minecalc().args(*args).output().unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
-        assert!(err.starts_with("minecalc: "), "{args:?}: {err}");
-        assert!(err.contains(want), "{args:?}: {err}");
-    }
+    assert_errors(cases);
 }

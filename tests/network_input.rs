@@ -7,12 +7,10 @@ use std::path::{Path, PathBuf};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn minecalc() -> Command {
-    Command::cargo_bin("minecalc").unwrap()
-}
+mod common;
+use common::{close, minecalc};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -63,10 +61,6 @@ fn hashprice(args: &[&str], stdin: Option<&str>) -> (Value, String) {
 
 fn p(path: &Path) -> &str {
     path.to_str().unwrap()
-}
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-12 * b.abs().max(1.0)
 }
 
 fn today() -> String {
@@ -154,7 +148,8 @@ fn mempool_blocks_give_tip_and_mean_fees() {
     assert_eq!(row["date"], "2022-04-01");
     assert!(close(
         row["fees_btc_per_block"].as_f64().unwrap(),
-        0.16321983
+        0.16321983,
+        1e-12
     ));
     assert_eq!(row["subsidy_btc"].as_f64().unwrap(), 6.25);
 }
@@ -181,7 +176,11 @@ fn price_and_fee_documents_fill_the_embedded_chain() {
     );
     let mean =
         (24212890.0 + 21655996.0 + 20678859.0 + 21020140.0 + 23064200.0 + 17620723.0) / 6.0 / 1e8;
-    assert!(close(row["fees_btc_per_block"].as_f64().unwrap(), mean));
+    assert!(close(
+        row["fees_btc_per_block"].as_f64().unwrap(),
+        mean,
+        1e-12
+    ));
 }
 
 #[test]
@@ -199,7 +198,8 @@ fn hashrate_and_reward_stats_together_make_a_chain_state() {
     assert_eq!(row["difficulty"].as_f64().unwrap(), 31_251_101_365_711.12);
     assert!(close(
         row["fees_btc_per_block"].as_f64().unwrap(),
-        1_311_748_254.0 / 100.0 / 1e8
+        1_311_748_254.0 / 100.0 / 1e8,
+        1e-12
     ));
     // No document dates the state at that height: it is dated today.
     assert_eq!(row["date"], today());
@@ -358,7 +358,11 @@ fn merge_precedence_first_document_then_later_fill_and_flags_win() {
     );
     assert_eq!(b["height"], 933_586);
     // Fees come from the blocks document, the price from the prices document.
-    assert!(close(b["fees_btc_per_block"].as_f64().unwrap(), 0.16321983));
+    assert!(close(
+        b["fees_btc_per_block"].as_f64().unwrap(),
+        0.16321983,
+        1e-12
+    ));
     assert_eq!(b["btc_price_usd"].as_f64().unwrap(), 43_753.0);
     let (c, _) = hashprice(
         &[
@@ -575,7 +579,8 @@ fn snapshot_from_a_local_server_is_read_back_by_network() {
     assert_eq!(snap["difficulty"]["value"], 28_587_155_782_195.1);
     assert!(close(
         snap["network_hashrate_eh_s"]["value"].as_f64().unwrap(),
-        252.033_247_355_212_3
+        252.033_247_355_212_3,
+        1e-12
     ));
     assert_eq!(
         snap["network_hashrate_eh_s"]["source"],
@@ -588,7 +593,8 @@ fn snapshot_from_a_local_server_is_read_back_by_network() {
     );
     assert!(close(
         snap["fees_btc_per_block"]["value"].as_f64().unwrap(),
-        0.16321983
+        0.16321983,
+        1e-12
     ));
     // The recorded difficulty-adjustment sample is the old shape (no previousTime).
     assert!(snap.get("epoch_elapsed_s").is_none());

@@ -2,13 +2,9 @@
 //! each bad-input path.
 
 mod common;
-use common::{f, json, minecalc, run_ok};
+use common::{assert_errors, close, f, json, minecalc, run_ok};
 
 use serde_json::Value;
-
-fn close(a: f64, b: f64, rel: f64) -> bool {
-    (a - b).abs() <= rel * b.abs().max(1.0)
-}
 
 /// A flat network at equilibrium (100 T, no fees, $100,000, height 900,000: no halving for
 /// ~2.8 years), 5,000 PH/s at 20 J/TH and $0.05/kWh on a 100 MW site = 100 MW of IT; a one-year
@@ -352,15 +348,7 @@ fn bad_inputs_exit_2_with_one_line_naming_the_flag() {
             "--mine-during-conversion",
         ),
     ];
-    for (args, want) in cases {
-        let out = minecalc().args(*args).output().unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert!(out.stdout.is_empty(), "{args:?}");
-        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
-        assert!(err.starts_with("minecalc: "), "{args:?}: {err}");
-        assert!(err.contains(want), "{args:?}: {err}");
-    }
+    assert_errors(cases);
 }
 
 #[test]

@@ -3,13 +3,9 @@
 //! bad-input paths.
 
 mod common;
-use common::{f, json, minecalc, run_ok};
+use common::{assert_errors, close, f, json, minecalc, run_ok};
 
 use serde_json::Value;
-
-fn close(a: f64, b: f64, rel: f64) -> bool {
-    (a - b).abs() <= rel * b.abs().max(1.0)
-}
 
 /// The README's map: 9 lease rates x 7 growth rates.
 const README_MAP: &[&str] = &[
@@ -349,15 +345,7 @@ fn bad_vary_exits_2_with_one_line() {
             "pue is a parameter of `minecalc pivot`",
         ),
     ];
-    for (args, want) in cases {
-        let out = minecalc().args(*args).output().unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert!(out.stdout.is_empty(), "{args:?}");
-        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
-        assert!(err.starts_with("minecalc: "), "{args:?}: {err}");
-        assert!(err.contains(want), "{args:?}: {err}");
-    }
+    assert_errors(cases);
 }
 
 #[test]

@@ -2,20 +2,8 @@
 //! and charts.
 
 mod common;
-use common::{minecalc, run_ok};
+use common::{assert_errors, minecalc, run_err, run_err_code, run_ok};
 use serde_json::Value;
-
-/// Runs minecalc expecting exit status `code`; returns stderr.
-fn run_err(args: &[&str], code: i32) -> String {
-    // Like common::run_err, for either exit status (1: runtime, 2: bad input).
-    let out = minecalc().args(args).output().unwrap();
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
-    assert!(out.stdout.is_empty(), "{args:?} wrote to stdout");
-    assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
-    assert!(err.starts_with("minecalc: "), "{err}");
-    err
-}
 
 struct Csv {
     headers: Vec<String>,
@@ -178,72 +166,41 @@ fn response_model_through_the_2028_halving_gives_difficulty_back() {
 
 #[test]
 fn response_flags_bad_input() {
-    let e = run_err(&["project", "--days", "3", "--off-lag", "3"], 2);
+    let e = run_err(&["project", "--days", "3", "--off-lag", "3"]);
     assert_eq!(
         e.trim(),
         "minecalc: --off-lag needs --network-model response (the fixed model has no cohorts)"
     );
-    let e = run_err(
-        &[
-            "project",
-            "--days",
-            "3",
-            "--network-model",
-            "response",
-            "--cohorts",
-            "/no/such/cohorts.csv",
-        ],
-        2,
-    );
-    assert!(
-        e.contains("--cohorts /no/such/cohorts.csv: no such file"),
-        "{e}"
-    );
-    let e = run_err(
-        &[
-            "project",
-            "--days",
-            "3",
-            "--network-model",
-            "response",
-            "--retire-rate",
-            "150",
-        ],
-        2,
-    );
-    assert!(e.contains("--retire-rate must be between 0 and 99"), "{e}");
-    let e = run_err(
-        &[
-            "project",
-            "--days",
-            "3",
-            "--network-model",
-            "response",
-            "--on-lag",
-            "-2",
-        ],
-        2,
-    );
-    assert!(
-        e.contains("--on-lag must be between 0 and 365, got -2"),
-        "{e}"
-    );
-    let e = run_err(&["project", "--days", "3", "--network-model", "wobbly"], 2);
-    assert!(e.contains("wobbly"), "{e}");
-    // A price at which nothing covers its power cost.
-    let e = run_err(
-        &[
-            "project",
-            "--days",
-            "3",
-            "--network-model",
-            "response",
-            "--price",
-            "5000",
-        ],
-        2,
-    );
-    assert!(e.contains("only 0.00% of the cohort table"), "{e}");
+    let response = |more: &'static [&'static str]| -> Vec<&'static str> {
+        [
+            &["project", "--days", "3", "--network-model", "response"][..],
+            more,
+        ]
+        .concat()
+    };
+    assert_errors(&[
+        (
+            &response(&["--cohorts", "/no/such/cohorts.csv"]),
+            "--cohorts /no/such/cohorts.csv: no such file",
+        ),
+        (
+            &response(&["--retire-rate", "150"]),
+            "--retire-rate must be between 0 and 99",
+        ),
+        (
+            &response(&["--on-lag", "-2"]),
+            "--on-lag must be between 0 and 365, got -2",
+        ),
+        (
+            &["project", "--days", "3", "--network-model", "wobbly"],
+            "wobbly",
+        ),
+        // A price at which nothing covers its power cost.
+        (
+            &response(&["--price", "5000"]),
+            "only 0.00% of the cohort table",
+        ),
+    ]);
 }
 
 #[test]
@@ -252,18 +209,13 @@ fn bad_cohort_tables_name_file_line_and_column() {
         "cohorts.csv",
         "cohort,share_pct,efficiency_j_per_th,power_cost_usd_per_kwh\nnew,60,15,0.05\nold,40,thirty,0.04\n",
     );
-    let e = run_err(
-        &[
-            "project",
-            "--days",
-            "3",
-            "--network-model",
-            "response",
-            "--cohorts",
-            &path,
-        ],
-        2,
-    );
+    fn cohorts<'a>(path: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+        let mut v = vec!["project", "--days", "3", "--network-model", "response"];
+        v.extend_from_slice(&["--cohorts", path]);
+        v.extend_from_slice(more);
+        v
+    }
+    let e = run_err(&cohorts(&path, &[]));
     assert!(
         e.contains("cohorts.csv: line 3, column 3 (efficiency_j_per_th): expected a positive number, got \"thirty\""),
         "{e}"
@@ -272,17 +224,7 @@ fn bad_cohort_tables_name_file_line_and_column() {
         "cohorts.csv",
         "cohort,share_pct,efficiency_j_per_th,power_cost_usd_per_kwh\nnew,60,15,0.05\nold,40,30,0.04\n",
     );
-    let out = run_ok(&[
-        "project",
-        "--days",
-        "3",
-        "--network-model",
-        "response",
-        "--cohorts",
-        &good,
-        "-f",
-        "csv",
-    ]);
+    let out = run_ok(&cohorts(&good, &["-f", "csv"]));
     let t = Csv::parse(&out);
     assert!((t.f(0, "network_running_hashrate_eh_s") - 984.0).abs() < 1e-6);
 }
@@ -392,67 +334,44 @@ fn monte_carlo_summary_only() {
 
 #[test]
 fn monte_carlo_bad_input() {
-    let e = run_err(&["project", "--days", "3", "--price-vol", "50"], 2);
+    let e = run_err(&["project", "--days", "3", "--price-vol", "50"]);
     assert_eq!(
         e.trim(),
         "minecalc: --price-vol needs --paths N (a Monte Carlo run)"
     );
-    let e = run_err(&["project", "--days", "3", "--seed", "5"], 2);
-    assert!(e.contains("--seed needs --paths N"), "{e}");
-    let e = run_err(&["project", "--days", "3", "--paths", "10"], 2);
-    assert!(e.contains("--paths needs --price-vol PCT"), "{e}");
-    let e = run_err(
-        &["project", "--days", "3", "--paths", "0", "--price-vol", "5"],
-        2,
-    );
-    assert!(e.contains("--paths must be between 1 and"), "{e}");
-    let e = run_err(
-        &[
-            "project",
-            "--days",
-            "3",
-            "--paths",
-            "5",
-            "--price-vol",
-            "-5",
-        ],
-        2,
-    );
-    assert!(
-        e.contains("--price-vol must be between 0 and 500 (% a year), got -5"),
-        "{e}"
-    );
-    let e = run_err(
-        &[
-            "project",
-            "--days",
-            "3",
-            "--paths",
-            "5",
-            "--price-vol",
-            "NaN",
-        ],
-        2,
-    );
-    assert!(e.contains("--price-vol"), "{e}");
-    let e = run_err(
-        &[
-            "project",
-            "--days",
-            "3650",
-            "--paths",
-            "100000",
-            "--price-vol",
-            "50",
-            "--period",
-            "day",
-        ],
-        2,
-    );
-    assert!(
-        e.contains("use a longer --period, fewer --paths, or --summary-only"),
-        "{e}"
-    );
+    let paths = |more: &'static [&'static str]| -> Vec<&'static str> {
+        [&["project", "--days", "3", "--paths"][..], more].concat()
+    };
+    assert_errors(&[
+        (
+            &["project", "--days", "3", "--seed", "5"],
+            "--seed needs --paths N",
+        ),
+        (&paths(&["10"]), "--paths needs --price-vol PCT"),
+        (
+            &paths(&["0", "--price-vol", "5"]),
+            "--paths must be between 1 and",
+        ),
+        (
+            &paths(&["5", "--price-vol", "-5"]),
+            "--price-vol must be between 0 and 500 (% a year), got -5",
+        ),
+        (&paths(&["5", "--price-vol", "NaN"]), "--price-vol"),
+        (
+            &[
+                "project",
+                "--days",
+                "3650",
+                "--paths",
+                "100000",
+                "--price-vol",
+                "50",
+                "--period",
+                "day",
+            ],
+            "use a longer --period, fewer --paths, or --summary-only",
+        ),
+    ]);
 }
 
 // ---- 3. backtest ----
@@ -524,7 +443,7 @@ fn backtest_coin_metrics_file_and_gaps() {
          2024-04-19,146,86390000000000,120.3,912.5,64000,1\n\
          2024-04-21,144,86390000000000,340.5,450,65700,1\n",
     );
-    let e = run_err(&["backtest", "--history", &path], 2);
+    let e = run_err(&["backtest", "--history", &path]);
     assert!(
         e.contains("btc.csv: line 3, column 1 (time): 2024-04-21 follows 2024-04-19 (line 2): 1 day missing; --fill-gaps fills gaps"),
         "{e}"
@@ -548,43 +467,37 @@ fn backtest_coin_metrics_file_and_gaps() {
 
 #[test]
 fn backtest_bad_input() {
-    let e = run_err(&["backtest", "--history", "/no/such/history.csv"], 2);
-    assert!(
-        e.contains("--history /no/such/history.csv: no such file"),
-        "{e}"
-    );
     let (_d, path) = write_temp(
         "h.csv",
         "date,difficulty,price_usd,fees_btc_per_block\n2024-04-19,86e12,-64000,0.8\n",
     );
-    let e = run_err(&["backtest", "--history", &path], 2);
-    assert!(
-        e.contains("h.csv: line 2, column 3 (price_usd): expected a positive number, got -64000"),
-        "{e}"
-    );
-    let e = run_err(
-        &[
-            "backtest",
-            "--history",
-            HALVING_2024,
-            "--from",
-            "2024-04-21",
-            "--to",
-            "2024-04-19",
-        ],
-        2,
-    );
-    assert!(
-        e.contains("--to 2024-04-19 is before --from 2024-04-21"),
-        "{e}"
-    );
-    let e = run_err(
-        &["backtest", "--history", HALVING_2024, "--uptime", "140"],
-        2,
-    );
-    assert!(e.contains("uptime"), "{e}");
-    let e = run_err(&["backtest"], 2);
-    assert!(e.contains("--history"), "{e}");
+    assert_errors(&[
+        (
+            &["backtest", "--history", "/no/such/history.csv"],
+            "--history /no/such/history.csv: no such file",
+        ),
+        (
+            &["backtest", "--history", &path],
+            "h.csv: line 2, column 3 (price_usd): expected a positive number, got -64000",
+        ),
+        (
+            &[
+                "backtest",
+                "--history",
+                HALVING_2024,
+                "--from",
+                "2024-04-21",
+                "--to",
+                "2024-04-19",
+            ],
+            "--to 2024-04-19 is before --from 2024-04-21",
+        ),
+        (
+            &["backtest", "--history", HALVING_2024, "--uptime", "140"],
+            "uptime",
+        ),
+        (&["backtest"], "--history"),
+    ]);
 }
 
 // ---- 4. charts ----
@@ -676,30 +589,32 @@ fn plots_for_project_backtest_and_monte_carlo() {
 
 #[test]
 fn plot_bad_input() {
-    let e = run_err(&["project", "--days", "5", "--plot", "chart.png"], 2);
-    assert!(e.contains("--plot chart.png: charts are SVG"), "{e}");
-    let e = run_err(
-        &["backtest", "--history", HALVING_2024, "--plot", "chart.pdf"],
-        2,
-    );
-    assert!(e.contains("--plot chart.pdf: charts are SVG"), "{e}");
-    let e = run_err(
-        &[
-            "project",
-            "--days",
-            "30",
-            "--paths",
-            "5",
-            "--price-vol",
-            "50",
-            "--summary-only",
-            "--plot",
-            "/tmp/never.svg",
-        ],
-        2,
-    );
-    assert!(e.contains("leave out --summary-only"), "{e}");
-    let e = run_err(
+    assert_errors(&[
+        (
+            &["project", "--days", "5", "--plot", "chart.png"],
+            "--plot chart.png: charts are SVG",
+        ),
+        (
+            &["backtest", "--history", HALVING_2024, "--plot", "chart.pdf"],
+            "--plot chart.pdf: charts are SVG",
+        ),
+        (
+            &[
+                "project",
+                "--days",
+                "30",
+                "--paths",
+                "5",
+                "--price-vol",
+                "50",
+                "--summary-only",
+                "--plot",
+                "/tmp/never.svg",
+            ],
+            "leave out --summary-only",
+        ),
+    ]);
+    let e = run_err_code(
         &["project", "--days", "5", "--plot", "/no/such/dir/chart.svg"],
         1,
     );
@@ -755,16 +670,13 @@ fn february_2026_replay_from_the_docs() {
 
 #[test]
 fn backtest_height_out_of_range() {
-    let e = run_err(
-        &[
-            "backtest",
-            "--history",
-            HALVING_2024,
-            "--height",
-            "99999999",
-        ],
-        2,
-    );
+    let e = run_err(&[
+        "backtest",
+        "--history",
+        HALVING_2024,
+        "--height",
+        "99999999",
+    ]);
     assert!(
         e.contains("--height must be at most 6930000, got 99999999"),
         "{e}"

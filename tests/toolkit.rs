@@ -2,7 +2,7 @@
 //! curtailment, sweeps, breakevens, tags.
 
 mod common;
-use common::{run_err, run_ok};
+use common::{close_rel, run_err, run_ok};
 
 use std::collections::HashMap;
 
@@ -29,10 +29,6 @@ fn f(row: &HashMap<String, String>, col: &str) -> f64 {
         .unwrap_or_else(|_| panic!("{col}: {:?}", row.get(col)))
 }
 
-fn close(a: f64, b: f64, rel: f64) -> bool {
-    (a - b).abs() <= rel * a.abs().max(b.abs()).max(1e-9)
-}
-
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     let p = dir.path().join(name);
     std::fs::write(&p, text).unwrap();
@@ -45,16 +41,19 @@ fn machines_lists_filters_and_sorts() {
     assert!(all.len() >= 20);
     for m in &all {
         let implied = f(m, "power_w") / f(m, "hashrate_ths");
-        assert!(close(implied, f(m, "efficiency_j_per_th"), 0.03), "{m:?}");
+        assert!(
+            close_rel(implied, f(m, "efficiency_j_per_th"), 0.03),
+            "{m:?}"
+        );
         // margin = revenue - power cost; the breakeven power cost zeroes it.
-        assert!(close(
+        assert!(close_rel(
             f(m, "margin_usd_per_day"),
             f(m, "revenue_usd_per_day") - f(m, "power_cost_usd_per_day"),
             1e-9
         ));
         let be = f(m, "breakeven_power_cost_usd_per_kwh");
         let cost_at_be = f(m, "power_cost_usd_per_day") / 0.05 * be;
-        assert!(close(cost_at_be, f(m, "revenue_usd_per_day"), 1e-9));
+        assert!(close_rel(cost_at_be, f(m, "revenue_usd_per_day"), 1e-9));
     }
     let s21 = table(&run_ok(&["machines", "-f", "csv", "--filter", "s21"]));
     assert!(!s21.is_empty() && s21.iter().all(|m| m["model"].contains("S21")));
@@ -141,12 +140,12 @@ fn machine_groups_add_up_to_the_fleet() {
     for col in ["btc_mined", "power_cost_usd", "energy_kwh", "margin_usd"] {
         let sum: f64 = a.iter().chain(&b).map(|r| f(r, col)).sum();
         let total: f64 = both.iter().map(|r| f(r, col)).sum();
-        assert!(close(sum, total, 1e-9), "{col}: {sum} vs {total}");
+        assert!(close_rel(sum, total, 1e-9), "{col}: {sum} vs {total}");
     }
     // 100 S21 XP = 27 PH/s; the group's energy uses its own uptime (100%): 270 TH/s... x 13.5 J/TH.
     let kwh: f64 = a.iter().map(|r| f(r, "energy_kwh")).sum();
     assert!(
-        close(kwh, 100.0 * 3645.0 / 1000.0 * 24.0 * 60.0, 1e-9),
+        close_rel(kwh, 100.0 * 3645.0 / 1000.0 * 24.0 * 60.0, 1e-9),
         "{kwh}"
     );
 }
@@ -225,7 +224,7 @@ fn scenario_files_and_flags_over_them() {
         "--power-cost",
         "0.07",
     ]));
-    assert!(close(
+    assert!(close_rel(
         f(&p07[0], "power_cost_usd"),
         cost_04 / 0.04 * 0.07,
         1e-12
@@ -272,9 +271,9 @@ fn price_paths_interpolate_then_grow() {
         "100",
     ]));
     assert_eq!(f(&rows[0], "btc_price_usd"), 60000.0);
-    assert!(close(f(&rows[5], "btc_price_usd"), 65000.0, 1e-12));
-    assert!(close(f(&rows[10], "btc_price_usd"), 70000.0, 1e-12));
-    assert!(close(
+    assert!(close_rel(f(&rows[5], "btc_price_usd"), 65000.0, 1e-12));
+    assert!(close_rel(f(&rows[10], "btc_price_usd"), 70000.0, 1e-12));
+    assert!(close_rel(
         f(&rows[15], "btc_price_usd"),
         70000.0 * 2f64.powf(5.0 / 365.0),
         1e-12
@@ -290,7 +289,7 @@ fn price_paths_interpolate_then_grow() {
         "--price-path",
         &y,
     ]));
-    assert!(close(f(&rows[1], "btc_price_usd"), 62000.0, 1e-12));
+    assert!(close_rel(f(&rows[1], "btc_price_usd"), 62000.0, 1e-12));
     let bad = write(
         &dir,
         "b.csv",
@@ -311,7 +310,11 @@ fn price_paths_interpolate_then_grow() {
         "--hashrate-path",
         &h,
     ]));
-    assert!(close(f(&rows[30], "network_hashrate_eh_s"), 1200.0, 1e-12));
+    assert!(close_rel(
+        f(&rows[30], "network_hashrate_eh_s"),
+        1200.0,
+        1e-12
+    ));
 }
 
 #[test]
@@ -333,13 +336,13 @@ fn capex_payback_and_npv() {
         .expect("pays back");
     assert!(pay > 0);
     for r in &rows {
-        assert!(close(
+        assert!(close_rel(
             f(r, "cumulative_net_usd"),
             f(r, "cumulative_margin_usd") - 5000.0,
             1e-9
         ));
         // Without a discount rate the NPV is the net.
-        assert!(close(f(r, "npv_usd"), f(r, "cumulative_net_usd"), 1e-9));
+        assert!(close_rel(f(r, "npv_usd"), f(r, "cumulative_net_usd"), 1e-9));
     }
     let disc = table(&run_ok(&[
         "project",
@@ -363,7 +366,7 @@ fn capex_payback_and_npv() {
             .enumerate()
             .map(|(d, r)| f(r, "margin_usd") / 1.1f64.powf(d as f64 / 365.0))
             .sum::<f64>();
-    assert!(close(npv, f(last, "npv_usd"), 1e-9), "{npv}");
+    assert!(close_rel(npv, f(last, "npv_usd"), 1e-9), "{npv}");
     let table_text = run_ok(&[
         "project",
         "--days",
@@ -423,9 +426,9 @@ fn curtailment_switches_off_losing_days() {
         "0.5",
     ]));
     for r in &tou {
-        assert!(close(f(r, "running_fraction"), 20.0 / 24.0, 1e-12));
+        assert!(close_rel(f(r, "running_fraction"), 20.0 / 24.0, 1e-12));
         assert!(
-            close(f(r, "power_cost_usd"), 15.0 * 20.0 * 0.05, 1e-9),
+            close_rel(f(r, "power_cost_usd"), 15.0 * 20.0 * 0.05, 1e-9),
             "{}",
             f(r, "power_cost_usd")
         );
@@ -444,7 +447,7 @@ fn curtailment_switches_off_losing_days() {
         "--peak-power-cost",
         "0.06",
     ]));
-    assert!(close(
+    assert!(close_rel(
         f(&pays[0], "power_cost_usd"),
         15.0 * (20.0 * 0.05 + 4.0 * 0.06),
         1e-9
@@ -488,7 +491,7 @@ fn sweep_rows_match_single_projects() {
         (0.07, 50.0),
     ];
     for (r, (pc, pg)) in rows.iter().zip(expect) {
-        assert!(close(f(r, "power_cost_usd_per_kwh"), pc, 1e-12));
+        assert!(close_rel(f(r, "power_cost_usd_per_kwh"), pc, 1e-12));
         assert_eq!(f(r, "price_growth_pct"), pg);
         let p = table(&run_ok(&[
             "project",
@@ -501,7 +504,7 @@ fn sweep_rows_match_single_projects() {
             "--price-growth",
             &pg.to_string(),
         ]));
-        assert!(close(
+        assert!(close_rel(
             f(r, "margin_usd"),
             f(p.last().unwrap(), "cumulative_margin_usd"),
             1e-9
@@ -676,7 +679,7 @@ fn by_machine_rows() {
     );
     for d in 0..3 {
         let sum = f(&rows[3 + d], "btc_mined") + f(&rows[6 + d], "btc_mined");
-        assert!(close(sum, f(&rows[d], "btc_mined"), 1e-12));
+        assert!(close_rel(sum, f(&rows[d], "btc_mined"), 1e-12));
     }
 }
 

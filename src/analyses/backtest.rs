@@ -577,15 +577,7 @@ fn retargets_in(x0: f64, x1: f64) -> impl Iterator<Item = u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::fleet::FleetGroup;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    fn fleet() -> Fleet {
-        Fleet::single(FleetGroup::new(1000.0, 15.0, 0.05))
-    }
+    use crate::test_util::{d, fleet};
 
     /// The April 2024 halving, approximately: difficulty 86.39 T at block 840,000 (FACTS.md
     /// 2.4, worldstockmarket.net); total fees $7.7M on 19 April, $81M on the 20th and $22.37M

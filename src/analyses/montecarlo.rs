@@ -500,10 +500,7 @@ mod tests {
     use crate::model::network::NetworkState;
     use crate::model::projection::{aggregate, Growth};
     use crate::model::response::ResponseModel;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
+    use crate::test_util::d;
 
     fn scenario(days: i64, price: f64, capex: f64) -> Scenario {
         let difficulty = 150e12;

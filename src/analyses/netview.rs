@@ -598,10 +598,7 @@ fn scaled(p: &Path, k: f64) -> Path {
 mod tests {
     use super::*;
     use crate::model::network::Path;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
+    use crate::test_util::d;
 
     /// 1,000 EH/s at equilibrium, at the first block of an epoch, $100,000, no fees.
     fn state() -> NetworkState {

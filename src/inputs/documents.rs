@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::model::chain;
-use crate::model::network::{self, NetworkInputs, NetworkState, Snapshot, SourcedFigure};
+use crate::model::network::{NetworkInputs, NetworkState, Snapshot, SourcedFigure};
 
 const SATS_PER_BTC: f64 = chain::COIN_SATS as f64;
 
@@ -865,25 +865,11 @@ impl Merged {
             };
             let difficulty = f.difficulty.or(flags.difficulty);
             let hashrate = f.hashrate_hs.or(flags.hashrate_hs);
-            match (difficulty, hashrate) {
-                (Some(d), Some(h)) => {
-                    state.difficulty = d;
-                    state.hashrate_hs = h;
-                }
-                (Some(d), None) => {
-                    state.difficulty = d;
-                    state.hashrate_hs = chain::hashrate_from_difficulty(d);
-                }
-                (None, Some(h)) => {
-                    state.hashrate_hs = h;
-                    state.difficulty = network::equilibrium_difficulty(h);
-                }
-                (None, None) => {
-                    return Err(Error::input(format!(
-                        "{}: the documents give the chain height but not the difficulty or hashrate; add one that does (getmininginfo, getblockchaininfo, /api/v1/blocks, /api/v1/mining/hashrate) or pass --difficulty",
-                        names()
-                    )))
-                }
+            if !state.set_difficulty_hashrate(difficulty, hashrate) {
+                return Err(Error::input(format!(
+                    "{}: the documents give the chain height but not the difficulty or hashrate; add one that does (getmininginfo, getblockchaininfo, /api/v1/blocks, /api/v1/mining/hashrate) or pass --difficulty",
+                    names()
+                )));
             }
             state.date = f.date.or(flags.start).unwrap_or(today);
             state.epoch_elapsed_s = f.epoch_elapsed_s;
@@ -993,10 +979,7 @@ pub fn snapshot_from(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
+    use crate::test_util::d;
 
     const MININGINFO_BARE: &str = r#"{
       "blocks": 933586, "bits": "1701fca1", "difficulty": 141668107417558.2,
@@ -1279,7 +1262,7 @@ mod tests {
 
     #[test]
     fn embedded_snapshot_is_a_document() {
-        let doc = parse(network::EMBEDDED_SNAPSHOT_JSON).unwrap();
+        let doc = parse(crate::model::network::EMBEDDED_SNAPSHOT_JSON).unwrap();
         assert_eq!(doc.format, DocFormat::Snapshot);
         assert_eq!(doc.figures.height, Some(955_584));
     }

@@ -11,8 +11,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use crate::error::Error;
 use crate::model::chain::{self, HALVING_INTERVAL_BLOCKS, RETARGET_INTERVAL_BLOCKS};
 use crate::model::network::{
-    equilibrium_difficulty, growth_fraction, NetworkInputs, NetworkState, PathDrivers,
-    ResolvedNetwork,
+    growth_fraction, NetworkInputs, NetworkState, PathDrivers, ResolvedNetwork,
 };
 use crate::params::check_model;
 
@@ -319,21 +318,7 @@ impl NetworkInputs {
         if let Some(h) = self.height {
             state.height = h;
         }
-        match (self.difficulty, self.hashrate_hs) {
-            (Some(d), Some(h)) => {
-                state.difficulty = d;
-                state.hashrate_hs = h;
-            }
-            (Some(d), None) => {
-                state.difficulty = d;
-                state.hashrate_hs = chain::hashrate_from_difficulty(d);
-            }
-            (None, Some(h)) => {
-                state.hashrate_hs = h;
-                state.difficulty = equilibrium_difficulty(h);
-            }
-            (None, None) => {}
-        }
+        state.set_difficulty_hashrate(self.difficulty, self.hashrate_hs);
         if let Some(p) = self.price_usd {
             state.price_usd = p;
         }
@@ -366,10 +351,7 @@ fn instant(date: NaiveDate, seconds: f64) -> NaiveDateTime {
 mod tests {
     use super::*;
     use crate::model::network::Path;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
+    use crate::test_util::d;
 
     fn state(height: u64, difficulty: f64) -> NetworkState {
         NetworkState {

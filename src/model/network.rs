@@ -44,6 +44,32 @@ impl NetworkState {
     pub fn hashrate_eh_s(&self) -> f64 {
         self.hashrate_hs / 1e18
     }
+
+    /// Sets the difficulty and hashrate that are given; one given alone sets the other at
+    /// equilibrium (H = D * 2^32 / 600, D = H * 600 / 2^32). False, changing nothing, when
+    /// neither is given.
+    pub fn set_difficulty_hashrate(
+        &mut self,
+        difficulty: Option<f64>,
+        hashrate: Option<f64>,
+    ) -> bool {
+        match (difficulty, hashrate) {
+            (Some(d), Some(h)) => {
+                self.difficulty = d;
+                self.hashrate_hs = h;
+            }
+            (Some(d), None) => {
+                self.difficulty = d;
+                self.hashrate_hs = chain::hashrate_from_difficulty(d);
+            }
+            (None, Some(h)) => {
+                self.hashrate_hs = h;
+                self.difficulty = equilibrium_difficulty(h);
+            }
+            (None, None) => return false,
+        }
+        true
+    }
 }
 
 /// Error unless `v` is finite and > 0.
@@ -233,10 +259,7 @@ pub fn equilibrium_difficulty(hashrate_hs: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
+    use crate::test_util::d;
 
     #[test]
     fn embedded_snapshot_parses_and_is_sane() {

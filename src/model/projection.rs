@@ -298,7 +298,7 @@ where
 }
 
 /// A whole projection: daily rows and what the summary needs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Projection {
     /// Daily rows from the start date.
     pub rows: Vec<ProjectionRow>,
@@ -306,18 +306,24 @@ pub struct Projection {
     pub halvings: Vec<(u64, NaiveDateTime)>,
 }
 
+impl Projection {
+    /// Keeps one day of a run: its row and its halving, if any.
+    pub fn push(&mut self, net: &NetDay, row: &ProjectionRow) {
+        if let Some(h) = net.halving {
+            self.halvings.push(h);
+        }
+        self.rows.push(row.clone());
+    }
+}
+
 /// Runs a scenario and keeps its daily rows.
 pub fn project(s: &Scenario) -> Result<Projection, Error> {
-    let mut rows = Vec::new();
-    let mut halvings = Vec::new();
+    let mut p = Projection::default();
     for_each_day(s, |net, row| {
-        if let Some(h) = net.halving {
-            halvings.push(h);
-        }
-        rows.push(row.clone());
+        p.push(net, row);
         Ok(())
     })?;
-    Ok(Projection { rows, halvings })
+    Ok(p)
 }
 
 /// Estimated instants of the next `count` halving blocks after the network state, on the

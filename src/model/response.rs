@@ -636,16 +636,12 @@ where
 
 /// Runs a scenario on the response model and keeps its daily rows.
 pub fn project(s: &Scenario, model: &ResponseModel) -> Result<Projection, Error> {
-    let mut rows = Vec::new();
-    let mut halvings = Vec::new();
+    let mut p = Projection::default();
     for_each_day(s, model, |net, row| {
-        if let Some(h) = net.halving {
-            halvings.push(h);
-        }
-        rows.push(row.clone());
+        p.push(net, row);
         Ok(())
     })?;
-    Ok(Projection { rows, halvings })
+    Ok(p)
 }
 
 /// Runs a scenario on the response model and returns only its summary (no rows kept).
@@ -661,16 +657,8 @@ pub fn summarize(s: &Scenario, model: &ResponseModel) -> Result<Summary, Error> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::fleet::{Fleet, FleetGroup};
     use crate::model::projection::{Growth, Horizon};
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    fn fleet() -> Fleet {
-        Fleet::single(FleetGroup::new(1000.0, 15.0, 0.05))
-    }
+    use crate::test_util::{d, fleet};
 
     /// January 2026: tip 935,423 (the last block before the 2026-02-07 retarget's epoch...
     /// here simply an epoch start), difficulty 141.67 T, BTC $89,000, fees 0.03 BTC/block.

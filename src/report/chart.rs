@@ -11,6 +11,8 @@
 //! marked with a vertical line.
 
 use chrono::NaiveDate;
+use plotters::chart::MeshStyle;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -189,11 +191,21 @@ fn panel<'a, 'b>(
         .build_cartesian_2d(x, y)
         .map_err(err)?;
     let fmt = date_label(start, span);
-    chart
-        .configure_mesh()
-        .x_labels(10)
-        .y_labels(6)
-        .x_label_formatter(&fmt)
+    draw_mesh(chart.configure_mesh(), (10, 6), &fmt, y_desc)?;
+    Ok(chart)
+}
+
+/// Draws a chart's grid in the house style: `labels` (x, y) ticks, dates along x written by
+/// `x_label`, compact numbers up y, a thin grey grid.
+fn draw_mesh<'b, DB: DrawingBackend>(
+    mut mesh: MeshStyle<'_, 'b, RangedCoordf64, RangedCoordf64, DB>,
+    labels: (usize, usize),
+    x_label: &'b dyn Fn(&f64) -> String,
+    y_desc: &str,
+) -> Result<(), Error> {
+    mesh.x_labels(labels.0)
+        .y_labels(labels.1)
+        .x_label_formatter(x_label)
         .y_label_formatter(&|v| short(*v))
         .x_desc("date (UTC)")
         .y_desc(y_desc)
@@ -202,8 +214,7 @@ fn panel<'a, 'b>(
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(GREY.mix(0.25))
         .draw()
-        .map_err(err)?;
-    Ok(chart)
+        .map_err(err)
 }
 
 /// A projection or backtest as an SVG document: daily `rows`, the fleet (for its hashcost),
@@ -295,19 +306,7 @@ pub fn projection_svg(title: &str, rows: &[ProjectionRow], fleet: &Fleet) -> Res
             .map_err(err)?
             .set_secondary_coord(xs.clone(), yd.clone());
         let fmt = date_label(start, span);
-        c.configure_mesh()
-            .x_labels(10)
-            .y_labels(6)
-            .x_label_formatter(&fmt)
-            .y_label_formatter(&|v| short(*v))
-            .x_desc("date (UTC)")
-            .y_desc("hashrate, EH/s")
-            .axis_desc_style((FONT, 15))
-            .label_style((FONT, 13))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(GREY.mix(0.25))
-            .draw()
-            .map_err(err)?;
+        draw_mesh(c.configure_mesh(), (10, 6), &fmt, "hashrate, EH/s")?;
         c.configure_secondary_axes()
             .y_desc("difficulty, T (10^12)")
             .y_label_formatter(&|v| short(*v))

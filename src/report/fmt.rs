@@ -72,16 +72,27 @@ pub fn power(kw: f64) -> String {
     }
 }
 
-/// A compact number for chart axes: 1,234 / 12.3k / 1.2M, two decimals under 1.
-pub fn short(v: f64) -> String {
+/// Thousands and up, compactly: 12k, 3.4M, 1.2B (from 10,000; `None` below).
+fn large(v: f64) -> Option<String> {
     let a = v.abs();
     if a >= 1e9 {
-        format!("{:.1}B", v / 1e9)
+        Some(format!("{:.1}B", v / 1e9))
     } else if a >= 1e6 {
-        format!("{:.1}M", v / 1e6)
+        Some(format!("{:.1}M", v / 1e6))
     } else if a >= 1e4 {
-        format!("{:.0}k", v / 1e3)
-    } else if a >= 100.0 {
+        Some(format!("{:.0}k", v / 1e3))
+    } else {
+        None
+    }
+}
+
+/// A compact number for chart axes: 1234, 12k, 1.2M; one decimal from 1, two under 1.
+pub fn short(v: f64) -> String {
+    if let Some(s) = large(v) {
+        return s;
+    }
+    let a = v.abs();
+    if a >= 100.0 {
         format!("{v:.0}")
     } else if a >= 1.0 {
         format!("{v:.1}")
@@ -95,14 +106,10 @@ pub fn short(v: f64) -> String {
 /// A compact number for labels that must not lose a given value's digits: as [`short`] from
 /// 10k up, whole numbers as they are, others to four decimals without trailing zeros (0.05).
 pub fn short_trimmed(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1e9 {
-        format!("{:.1}B", v / 1e9)
-    } else if a >= 1e6 {
-        format!("{:.1}M", v / 1e6)
-    } else if a >= 1e4 {
-        format!("{:.0}k", v / 1e3)
-    } else if a >= 100.0 || v == v.round() {
+    if let Some(s) = large(v) {
+        return s;
+    }
+    if v.abs() >= 100.0 || v == v.round() {
         format!("{v:.0}")
     } else {
         let s = format!("{v:.4}");

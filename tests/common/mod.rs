@@ -25,21 +25,40 @@ pub fn run_ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Runs minecalc expecting exit status 2 and one `minecalc: ` line on stderr, nothing on
-/// stdout; returns the line.
-pub fn run_err(args: &[&str]) -> String {
+/// Runs minecalc expecting exit status `code` (1: runtime failure, 2: bad input), one
+/// `minecalc: ` line on stderr and nothing on stdout; returns the line.
+pub fn run_err_code(args: &[&str], code: i32) -> String {
     let out = minecalc().args(args).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert!(out.stdout.is_empty(), "{args:?} wrote to stdout");
     let e = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {e}");
+    assert!(out.stdout.is_empty(), "{args:?} wrote to stdout");
     assert_eq!(e.lines().count(), 1, "{args:?}: {e}");
-    assert!(e.starts_with("minecalc: "), "{e}");
+    assert!(e.starts_with("minecalc: "), "{args:?}: {e}");
     e
+}
+
+/// As [`run_err_code`] for bad input (exit status 2).
+pub fn run_err(args: &[&str]) -> String {
+    run_err_code(args, 2)
+}
+
+/// Each command fails as bad input with a message that contains its text.
+pub fn assert_errors(cases: &[(&[&str], &str)]) {
+    for (args, want) in cases {
+        let e = run_err(args);
+        assert!(e.contains(want), "{args:?}: {e}");
+    }
+}
+
+/// `a` is within `rel` of `b`, relative to |b| or 1, whichever is larger (so values near zero
+/// compare absolutely).
+pub fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * b.abs().max(1.0)
+}
+
+/// `a` is within `rel` of `b`, relative to the larger of the two magnitudes (down to 1e-9).
+pub fn close_rel(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * a.abs().max(b.abs()).max(1e-9)
 }
 
 /// Runs minecalc with `-f json` output in `args` and returns the array's objects.

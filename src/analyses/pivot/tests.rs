@@ -1,17 +1,12 @@
 //! Hand-computed cases for the pivot model. The numbers in the assertions were worked out on
 //! paper (and checked with a calculator) from the closed forms in the comments.
 
-use chrono::NaiveDate;
-
 use super::*;
 use crate::model::chain;
 use crate::model::fleet::{Fleet, FleetGroup};
 use crate::model::network::NetworkState;
 use crate::model::projection::{Growth, Horizon, Scenario};
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+use crate::test_util::d;
 
 /// A flat network at equilibrium (difficulty 100 T, hashrate D x 2^32 / 600, no fees,
 /// $100,000, no growth), 150,000 blocks before the 2028 halving: hashprice is constant,

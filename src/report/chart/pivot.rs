@@ -8,12 +8,12 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use plotters::prelude::*;
 
-use super::{err, legend, range, Chart};
-use super::{BLUE_, FONT, GREEN_, GREY, HALVING, HEIGHT, ORANGE, WIDTH};
+use super::{draw_mesh, err, legend, range, Chart};
+use super::{BLUE_, FONT, GREEN_, HALVING, HEIGHT, ORANGE, WIDTH};
 use crate::analyses::pivot::risk::{PivotBand, PivotRisk};
 use crate::analyses::pivot::{Pivot, PivotDay, PivotInputs};
 use crate::error::Error;
-use crate::report::{musd, num, short};
+use crate::report::{musd, num};
 
 /// Chart height, px: one panel.
 const PIVOT_HEIGHT: u32 = HEIGHT * 7 / 10;
@@ -124,23 +124,17 @@ pub fn pivot_svg(
             .build_cartesian_2d(xs.clone(), y.clone())
             .map_err(err)?;
         let span = xs.end - xs.start;
-        c.configure_mesh()
-            .x_labels(if span > 4.0 {
-                span.ceil() as usize + 1
-            } else {
-                12
-            })
-            .y_labels(8)
-            .x_label_formatter(&year_label)
-            .y_label_formatter(&|v| short(*v))
-            .x_desc("date (UTC)")
-            .y_desc("cumulative cash since the start, USD")
-            .axis_desc_style((FONT, 15))
-            .label_style((FONT, 13))
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(GREY.mix(0.25))
-            .draw()
-            .map_err(err)?;
+        let x_labels = if span > 4.0 {
+            span.ceil() as usize + 1
+        } else {
+            12
+        };
+        draw_mesh(
+            c.configure_mesh(),
+            (x_labels, 8),
+            &year_label,
+            "cumulative cash since the start, USD",
+        )?;
         c.draw_series(LineSeries::new(
             [(xs.start, 0.0), (xs.end, 0.0)],
             BLACK.mix(0.5).stroke_width(1),
