@@ -185,18 +185,18 @@ pub fn model_preamble(model: &NetworkModel) -> Vec<String> {
     };
     let p = &m.params;
     vec![format!(
-            "response {} cohorts from {} ({:.1} J/TH, ${:.3}/kWh on average); switch off with a {}-day lag, on with {}; old cohorts retire {}%/yr; new hashrate {} J/TH at ${}/kWh; cost spread {}%",
-            m.cohorts.cohorts.len(),
-            m.cohorts.source,
-            m.cohorts.efficiency_j_per_th(),
-            m.cohorts.power_cost_usd_per_kwh(),
-            p.off_lag_days,
-            p.on_lag_days,
-            p.retire_rate * 100.0,
-            p.new_efficiency_j_per_th,
-            p.new_power_cost_usd_per_kwh,
-            p.cost_spread * 100.0
-        )]
+        "response {} cohorts from {} ({:.1} J/TH, ${:.3}/kWh on average); switch off with a {}-day lag, on with {}; old cohorts retire {}%/yr; new hashrate {} J/TH at ${}/kWh; cost spread {}%",
+        m.cohorts.cohorts.len(),
+        m.cohorts.source,
+        m.cohorts.efficiency_j_per_th(),
+        m.cohorts.power_cost_usd_per_kwh(),
+        p.off_lag_days,
+        p.on_lag_days,
+        p.retire_rate * 100.0,
+        p.new_efficiency_j_per_th,
+        p.new_power_cost_usd_per_kwh,
+        p.cost_spread * 100.0
+    )]
 }
 
 impl RiskArgs {

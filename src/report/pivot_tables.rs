@@ -140,29 +140,29 @@ impl TableRow for DealRow {
 pub fn pivot_risk_headline(risk: &PivotRisk) -> String {
     let r = &risk.row;
     let central = match risk.central.breakeven_price_growth {
-            GrowthBreakeven::At(g) => format!(
-                "; at the price path itself {} ({} NPV diff), and mining matches the lease at {}% a year of growth",
-                r.central_decision,
-                musd(r.central_npv_difference_usd, 1),
-                num(g * 100.0, 1)
-            ),
-            _ => format!(
-                "; at the price path itself {} ({} NPV diff)",
-                r.central_decision,
-                musd(r.central_npv_difference_usd, 1)
-            ),
-        };
+        GrowthBreakeven::At(g) => format!(
+            "; at the price path itself {} ({} NPV diff), and mining matches the lease at {}% a year of growth",
+            r.central_decision,
+            musd(r.central_npv_difference_usd, 1),
+            num(g * 100.0, 1)
+        ),
+        _ => format!(
+            "; at the price path itself {} ({} NPV diff)",
+            r.central_decision,
+            musd(r.central_npv_difference_usd, 1)
+        ),
+    };
     format!(
-            "risk     {} paths, price volatility {}% a year (seed {}): mining beats the lease on {}% of paths; NPV diff P5 {}, P50 {}, P95 {} (mean {}){central}",
-            num(r.paths as f64, 0),
-            num(r.price_vol_pct, 1),
-            r.seed,
-            num(r.prob_mining_beats_lease_pct, 1),
-            musd(r.npv_difference_usd_p5, 1),
-            musd(r.npv_difference_usd_p50, 1),
-            musd(r.npv_difference_usd_p95, 1),
-            musd(r.npv_difference_usd_mean, 1),
-        )
+        "risk     {} paths, price volatility {}% a year (seed {}): mining beats the lease on {}% of paths; NPV diff P5 {}, P50 {}, P95 {} (mean {}){central}",
+        num(r.paths as f64, 0),
+        num(r.price_vol_pct, 1),
+        r.seed,
+        num(r.prob_mining_beats_lease_pct, 1),
+        musd(r.npv_difference_usd_p5, 1),
+        musd(r.npv_difference_usd_p50, 1),
+        musd(r.npv_difference_usd_p95, 1),
+        musd(r.npv_difference_usd_mean, 1),
+    )
 }
 
 impl TableRow for PivotRiskRow {
