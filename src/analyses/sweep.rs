@@ -8,10 +8,10 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::inputs::scenario::{self, PathSeries};
 use crate::model::network::NetworkState;
-use crate::model::projection::{run_days, Horizon};
-use crate::model::summary::{summarize, Summary};
+use crate::model::projection::{run_days, ChainPath, Horizon};
+use crate::model::summary::{summarize, summarize_on, Summary};
 use crate::params::spec::Spec;
-use crate::params::{self, Param, PARAMS};
+use crate::params::{self, Param, Section, PARAMS};
 
 /// Most combinations one sweep may have.
 pub const MAX_COMBINATIONS: usize = 10_000_000;
@@ -149,6 +149,24 @@ pub struct Base<'a> {
     pub series: &'a PathSeries,
     /// Today, for a `start = "today"`.
     pub today: Option<NaiveDate>,
+    /// The base scenario's network days, walked once, when every varied parameter is the
+    /// fleet's ([`shares_the_chain`]): each combination then runs its fleet over these days.
+    pub path: Option<&'a ChainPath>,
+}
+
+/// True when varying `axes` leaves the network's days alone (fleet, finance and curtailment
+/// parameters under the fixed network model): the combinations can share one [`ChainPath`].
+pub fn shares_the_chain(axes: &[Axis]) -> bool {
+    axes.iter().all(|a| fleet_side(a.param()))
+}
+
+/// True for a parameter of the fleet, its finances or its curtailment: one that does not move
+/// the network under the fixed model.
+pub fn fleet_side(p: &Param) -> bool {
+    matches!(
+        p.section,
+        Section::Fleet | Section::Finance | Section::Curtail
+    )
 }
 
 impl Base<'_> {
@@ -165,7 +183,10 @@ impl Base<'_> {
     pub fn summarize(&self, axes: &[Axis], values: &[f64]) -> Result<Summary, Error> {
         let spec = self.spec_with(axes, values)?;
         let plan = scenario::plan(&spec, self.network, self.series, self.today)?;
-        summarize(&plan.scenario)
+        match self.path {
+            Some(path) if shares_the_chain(axes) => summarize_on(&plan.scenario, path),
+            _ => summarize(&plan.scenario),
+        }
     }
 }
 
@@ -406,6 +427,7 @@ mod tests {
             network: &net,
             series: &PathSeries::default(),
             today: None,
+            path: None,
         };
         let be = base
             .breakeven("power-cost", 0.0, 2.0, Target::Margin)
@@ -444,6 +466,7 @@ mod tests {
             network: &net,
             series: &PathSeries::default(),
             today: None,
+            path: None,
         };
         let axes = [parse_axis("power-cost=0.02:0.10:0.02").unwrap()];
         let mut seen = Vec::new();

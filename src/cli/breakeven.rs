@@ -6,6 +6,7 @@ use minecalc::params::{self, Param, PARAMS};
 use serde_json::Value;
 
 use minecalc::analyses::sweep::{Base, Target};
+use minecalc::model::projection::ChainPath;
 use minecalc::report::{write_all_prefixed, Format};
 use minecalc::Error;
 
@@ -84,11 +85,18 @@ pub fn run(a: &BreakevenArgs) -> Result<(), Error> {
         }
     }
     let setup = a.params.plan()?;
+    // A fleet parameter leaves the network's days alone: walk them once for every step.
+    let path = if minecalc::analyses::sweep::fleet_side(a.param) {
+        Some(ChainPath::new(&setup.plan.scenario)?)
+    } else {
+        None
+    };
     let base = Base {
         spec: &setup.spec,
         network: &setup.base,
         series: &setup.series,
         today: Some(chrono::Utc::now().date_naive()),
+        path: path.as_ref(),
     };
     let name = a.param.name;
     let (dlo, dhi) = a.param.solve.unwrap_or((0.0, 1.0));

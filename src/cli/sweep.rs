@@ -5,6 +5,8 @@ use serde_json::Value;
 
 use minecalc::analyses::montecarlo::{self, MonteCarlo};
 use minecalc::analyses::sweep::{self, parse_axis_with, Axis, Base, SweepRow};
+use minecalc::model::projection::ChainPath;
+use minecalc::model::summary;
 use minecalc::report::heatmap::HeatMap;
 use minecalc::report::{Dest, RowWriter};
 use minecalc::Error;
@@ -84,11 +86,18 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
     let setup = a.params.plan()?;
     let model = network_model(&setup.spec, &setup.plan.scenario)?;
     let mc = monte_carlo(&a.monte_carlo)?;
+    // Fleet parameters under the fixed model leave the network's days alone: walk them once.
+    let path = if model.response().is_none() && mc.is_none() && sweep::shares_the_chain(&a.vary) {
+        Some(ChainPath::new(&setup.plan.scenario)?)
+    } else {
+        None
+    };
     let base = Base {
         spec: &setup.spec,
         network: &setup.base,
         series: &setup.series,
         today: Some(chrono::Utc::now().date_naive()),
+        path: path.as_ref(),
     };
     let total = sweep::count(&a.vary)?;
     let bar = Progress::new(total as u64, "scenarios");
@@ -130,7 +139,10 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
         let spec = base.spec_with(&a.vary, values)?;
         let plan = minecalc::inputs::scenario::plan(&spec, base.network, base.series, base.today)?;
         let s = &plan.scenario;
-        let summary = model.summarize(s)?;
+        let summary = match base.path {
+            Some(path) => summary::summarize_on(s, path)?,
+            None => model.summarize(s)?,
+        };
         let risk = match &mc {
             None => None,
             Some(m) => Some(montecarlo::run(s, &model, m, &|| {})?.summary),

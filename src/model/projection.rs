@@ -245,18 +245,15 @@ where
     run_days(s, &mut drivers, &mut f)
 }
 
-/// As [`for_each_day`] with drivers of the caller's (a response model, a Monte Carlo path).
-pub fn run_days<D, F>(s: &Scenario, drivers: D, mut f: F) -> Result<(), Error>
+/// Walks the network day by day from the scenario's start to the end of its horizon, handing
+/// each day to `f`. The fleet plays no part: the days depend on the network's state, paths and
+/// the horizon only, so scenarios that share them share the walk ([`ChainPath`]).
+pub fn walk<D, F>(s: &Scenario, drivers: D, mut f: F) -> Result<(), Error>
 where
     D: Drivers,
-    F: FnMut(&NetDay, &ProjectionRow) -> Result<(), Error>,
+    F: FnMut(NetDay) -> Result<(), Error>,
 {
     let mut engine = Engine::new(&s.network, drivers);
-    let mut cum_btc = 0.0;
-    let mut cum_margin = 0.0;
-    let capex = s.fleet.capex_usd;
-    let mut npv = -capex;
-    let discount = Discount::new(s.fleet.discount_rate);
     let mut remaining: Option<i64> = match s.horizon {
         Horizon::Days(n) => Some(n),
         Horizon::Until(d) => Some((d - s.start()).num_days() + 1),
@@ -276,17 +273,14 @@ where
         }
         day_index += 1;
         let net = engine.step();
-        let flows = s.fleet.day(&net);
-        cum_btc += flows.btc_mined;
-        cum_margin += flows.margin_usd;
-        // Day d's margin is discounted by (1 + r)^(d / 365); capex is spent on day 0.
-        npv += flows.margin_usd * discount.factor(day_index - 1);
-        let mut row = ProjectionRow::from_day(&net, &flows, cum_btc, cum_margin);
-        row.cumulative_net_usd = cum_margin - capex;
-        row.npv_usd = npv;
-        f(&net, &row)?;
-        if let Horizon::Halving { height, after_days } = s.horizon {
-            if remaining.is_none() && net.height >= height {
+        let height = net.height;
+        f(net)?;
+        if let Horizon::Halving {
+            height: h,
+            after_days,
+        } = s.horizon
+        {
+            if remaining.is_none() && height >= h {
                 remaining = Some(after_days);
                 continue;
             }
@@ -295,6 +289,93 @@ where
             *r -= 1;
         }
     }
+}
+
+/// A fleet's running totals over the days: cumulative BTC and margin, net of capex, and NPV.
+struct Totals<'a> {
+    s: &'a Scenario,
+    cum_btc: f64,
+    cum_margin: f64,
+    npv: f64,
+    discount: Discount,
+    day_index: i64,
+}
+
+impl<'a> Totals<'a> {
+    fn new(s: &'a Scenario) -> Totals<'a> {
+        Totals {
+            s,
+            cum_btc: 0.0,
+            cum_margin: 0.0,
+            npv: -s.fleet.capex_usd,
+            discount: Discount::new(s.fleet.discount_rate),
+            day_index: 0,
+        }
+    }
+
+    /// The fleet's row for one more day.
+    fn row(&mut self, net: &NetDay) -> ProjectionRow {
+        self.day_index += 1;
+        let flows = self.s.fleet.day(net);
+        self.cum_btc += flows.btc_mined;
+        self.cum_margin += flows.margin_usd;
+        // Day d's margin is discounted by (1 + r)^(d / 365); capex is spent on day 0.
+        self.npv += flows.margin_usd * self.discount.factor(self.day_index - 1);
+        let mut row = ProjectionRow::from_day(net, &flows, self.cum_btc, self.cum_margin);
+        row.cumulative_net_usd = self.cum_margin - self.s.fleet.capex_usd;
+        row.npv_usd = self.npv;
+        row
+    }
+}
+
+/// Runs the scenario's fleet over the days `drivers` give, calling `f` with each network day
+/// and the fleet's row (cumulative columns included).
+pub fn run_days<D, F>(s: &Scenario, drivers: D, mut f: F) -> Result<(), Error>
+where
+    D: Drivers,
+    F: FnMut(&NetDay, &ProjectionRow) -> Result<(), Error>,
+{
+    let mut totals = Totals::new(s);
+    walk(s, drivers, |net| {
+        let row = totals.row(&net);
+        f(&net, &row)
+    })
+}
+
+/// The network's days over a scenario's horizon under its own paths (the fixed network
+/// model), walked once. Every scenario with the same network state, paths and horizon has the
+/// same days, whatever its fleet: a sweep over fleet parameters walks the chain once and runs
+/// each fleet over these days ([`run_days_on`]), with results identical to [`run_days`].
+#[derive(Debug, Clone)]
+pub struct ChainPath {
+    /// The days, in order.
+    pub days: Vec<NetDay>,
+}
+
+impl ChainPath {
+    /// Walks the scenario's network over its horizon.
+    pub fn new(s: &Scenario) -> Result<ChainPath, Error> {
+        s.validate()?;
+        let mut days = Vec::new();
+        walk(s, s.drivers.clone(), |net| {
+            days.push(net);
+            Ok(())
+        })?;
+        Ok(ChainPath { days })
+    }
+}
+
+/// [`run_days`] over days walked before: the fleet's rows on `path`.
+pub fn run_days_on<F>(s: &Scenario, path: &ChainPath, mut f: F) -> Result<(), Error>
+where
+    F: FnMut(&NetDay, &ProjectionRow) -> Result<(), Error>,
+{
+    let mut totals = Totals::new(s);
+    for net in &path.days {
+        let row = totals.row(net);
+        f(net, &row)?;
+    }
+    Ok(())
 }
 
 /// A whole projection: daily rows and what the summary needs.

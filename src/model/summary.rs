@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::model::engine::NetDay;
-use crate::model::projection::{run_days, ProjectionRow, Scenario};
+use crate::model::finance::Discount;
+use crate::model::projection::{run_days, ChainPath, ProjectionRow, Scenario};
 
 /// Days averaged on each side of a halving.
 pub const HALVING_WINDOW_DAYS: usize = 30;
@@ -57,6 +58,33 @@ pub struct Summary {
     pub hashprice_after_halving_usd_per_ph_day: Option<f64>,
 }
 
+/// What a summary needs of one day (a [`ProjectionRow`]'s figures, without the rest).
+#[derive(Debug, Clone, Copy)]
+pub struct SummaryDay {
+    /// The day.
+    pub date: chrono::NaiveDate,
+    /// Days in the row.
+    pub days: u32,
+    /// BTC mined.
+    pub btc_mined: f64,
+    /// Revenue, USD.
+    pub revenue_usd: f64,
+    /// Power cost, USD.
+    pub power_cost_usd: f64,
+    /// Other opex, USD.
+    pub opex_usd: f64,
+    /// Margin, USD.
+    pub margin_usd: f64,
+    /// Cumulative margin, USD.
+    pub cumulative_margin_usd: f64,
+    /// Cumulative margin less capex, USD.
+    pub cumulative_net_usd: f64,
+    /// NPV to the end of the day, USD.
+    pub npv_usd: f64,
+    /// Hashprice, USD/PH/day.
+    pub hashprice_usd_per_ph_day: f64,
+}
+
 /// Builds a [`Summary`] from daily rows as they stream past, in memory bounded by the window.
 #[derive(Debug, Clone, Default)]
 pub struct SummaryBuilder {
@@ -85,6 +113,26 @@ impl SummaryBuilder {
 
     /// Adds one day.
     pub fn push(&mut self, net: &NetDay, r: &ProjectionRow) {
+        self.add(
+            net,
+            &SummaryDay {
+                date: r.date,
+                days: r.days,
+                btc_mined: r.btc_mined,
+                revenue_usd: r.revenue_usd,
+                power_cost_usd: r.power_cost_usd,
+                opex_usd: r.opex_usd,
+                margin_usd: r.margin_usd,
+                cumulative_margin_usd: r.cumulative_margin_usd,
+                cumulative_net_usd: r.cumulative_net_usd,
+                npv_usd: r.npv_usd,
+                hashprice_usd_per_ph_day: r.hashprice_usd_per_ph_day,
+            },
+        );
+    }
+
+    /// Adds one day's figures.
+    pub fn add(&mut self, net: &NetDay, r: &SummaryDay) {
         let s = &mut self.s;
         if s.start.is_none() {
             s.start = Some(r.date);
@@ -150,4 +198,99 @@ pub fn summarize(s: &Scenario) -> Result<Summary, Error> {
         Ok(())
     })?;
     Ok(b.finish())
+}
+
+/// [`summarize`] on days walked before: the same summary when `path` was walked from the
+/// scenario's own network and horizon ([`ChainPath::new`]), without walking it again.
+pub fn summarize_on(s: &Scenario, path: &ChainPath) -> Result<Summary, Error> {
+    s.validate()?;
+    let capex = s.fleet.capex_usd;
+    let mut b = SummaryBuilder::new(capex);
+    let discount = Discount::new(s.fleet.discount_rate);
+    let (mut cum_margin, mut npv) = (0.0, -capex);
+    // The same arithmetic as run_days, in the same order, without the rows' other columns.
+    for (i, net) in path.days.iter().enumerate() {
+        let flows = s.fleet.day(net);
+        cum_margin += flows.margin_usd;
+        npv += flows.margin_usd * discount.factor(i as i64);
+        b.add(
+            net,
+            &SummaryDay {
+                date: net.date,
+                days: 1,
+                btc_mined: flows.btc_mined,
+                revenue_usd: flows.revenue_usd,
+                power_cost_usd: flows.power_cost_usd,
+                opex_usd: flows.opex_usd,
+                margin_usd: flows.margin_usd,
+                cumulative_margin_usd: cum_margin,
+                cumulative_net_usd: cum_margin - capex,
+                npv_usd: npv,
+                hashprice_usd_per_ph_day: net.hashprice_usd_per_ph_day(),
+            },
+        );
+    }
+    Ok(b.finish())
+}
+
+#[cfg(test)]
+mod shared_path_tests {
+    use super::*;
+    use crate::model::fleet::{Curtail, Fleet, FleetGroup};
+    use crate::model::network::Snapshot;
+    use crate::model::projection::{Growth, Horizon};
+
+    /// Fleets that differ in every fleet-side parameter, on one network path: the summary on
+    /// the shared walk equals the summary of a walk of its own, to the last bit.
+    #[test]
+    fn a_shared_walk_gives_the_same_summaries() {
+        let net = Snapshot::embedded().state();
+        let growth = Growth {
+            hashrate: 0.25,
+            fees: 0.05,
+            price: 0.2,
+        };
+        let horizon = Horizon::Halving {
+            height: 1_050_000,
+            after_days: 400,
+        };
+        let base = Scenario::with_growth(
+            net.clone(),
+            growth,
+            Fleet::single(FleetGroup::new(1000.0, 15.0, 0.05)),
+            horizon,
+        );
+        let path = ChainPath::new(&base).unwrap();
+        let mut n = 0;
+        for (i, power_cost) in [0.0, 0.02, 0.045, 0.07, 0.12].into_iter().enumerate() {
+            for efficiency in [9.5, 15.0, 21.5, 34.0] {
+                for (curtail, discount, capex) in
+                    [(false, 0.0, 0.0), (true, 0.1, 5e5), (true, -0.05, 2e6)]
+                {
+                    let mut g = FleetGroup::new(500.0 + 97.0 * i as f64, efficiency, power_cost);
+                    g.uptime = 0.93;
+                    g.pool_fee = 0.02;
+                    let fleet = Fleet {
+                        groups: vec![g, FleetGroup::new(250.0, 30.0, 0.03)],
+                        curtail: Curtail {
+                            shutdown: curtail,
+                            peak_hours: if curtail { 4.0 } else { 0.0 },
+                            peak_power_cost_usd_per_kwh: curtail.then_some(0.2),
+                            idle_peak: curtail,
+                        },
+                        capex_usd: capex,
+                        opex_usd_per_day: 12.5,
+                        discount_rate: discount,
+                    };
+                    let s = Scenario {
+                        fleet,
+                        ..base.clone()
+                    };
+                    assert_eq!(summarize(&s).unwrap(), summarize_on(&s, &path).unwrap());
+                    n += 1;
+                }
+            }
+        }
+        assert_eq!(n, 60);
+    }
 }
