@@ -203,8 +203,66 @@ where
 /// [`run`] with any evaluation of a combination's values (`eval` gets them in axis order):
 /// parallel, handed to `emit` in combination order, at most one chunk held at a time. An
 /// error names the combination.
-pub fn run_with<T, F, E, P>(
+pub fn run_with<T, F, E, P>(axes: &[Axis], eval: F, emit: E, progress: P) -> Result<(), Error>
+where
+    T: Send,
+    F: Fn(&[f64]) -> Result<T, Error> + Sync,
+    E: FnMut(&[f64], &T) -> Result<(), Error>,
+    P: FnMut(usize),
+{
+    run_shard(axes, Shard::WHOLE, eval, emit, progress)
+}
+
+/// One part of a run split for batch runners: shard `k` of `n` (1-based) takes the
+/// combinations `[total (k-1) / n, total k / n)`, so the shards in order are the whole run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// This shard, 1 to `n`.
+    pub k: usize,
+    /// How many shards.
+    pub n: usize,
+}
+
+impl Shard {
+    /// The whole run.
+    pub const WHOLE: Shard = Shard { k: 1, n: 1 };
+
+    /// Parses `K/N` (1 <= K <= N).
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let (k, n) = text
+            .split_once('/')
+            .ok_or_else(|| format!("expected K/N (e.g. 3/8), got \"{text}\""))?;
+        let k: usize = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("K in K/N must be a whole number, got \"{k}\""))?;
+        let n: usize = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("N in K/N must be a whole number, got \"{n}\""))?;
+        if n == 0 || k == 0 || k > n {
+            return Err(format!("K/N needs 1 <= K <= N, got {k}/{n}"));
+        }
+        Ok(Shard { k, n })
+    }
+
+    /// The combinations `[start, end)` of `total` this shard takes.
+    pub fn range(&self, total: usize) -> (usize, usize) {
+        let at = |k: usize| (total as u128 * k as u128 / self.n as u128) as usize;
+        (at(self.k - 1), at(self.k))
+    }
+
+    /// True for the shard that carries the header: the first with rows (the header goes out
+    /// with the first row), so a run split into more shards than rows still has one header.
+    pub fn carries_header(&self, total: usize) -> bool {
+        self.range(total).0 == 0
+    }
+}
+
+/// [`run_with`] over one shard's combinations; `progress` counts from the shard's start.
+pub fn run_shard<T, F, E, P>(
     axes: &[Axis],
+    shard: Shard,
     eval: F,
     mut emit: E,
     mut progress: P,
@@ -215,9 +273,9 @@ where
     E: FnMut(&[f64], &T) -> Result<(), Error>,
     P: FnMut(usize),
 {
-    let n = count(axes)?;
+    let (first, n) = shard.range(count(axes)?);
     let chunk = 256 * rayon::current_num_threads().max(1);
-    let mut done = 0;
+    let mut done = first;
     while done < n {
         let end = (done + chunk).min(n);
         let results: Vec<(Vec<f64>, Result<T, Error>)> = (done..end)
@@ -240,7 +298,7 @@ where
             emit(&v, &s)?;
         }
         done = end;
-        progress(done);
+        progress(done - first);
     }
     Ok(())
 }

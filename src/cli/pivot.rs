@@ -10,7 +10,7 @@ use minecalc::analyses::pivot::{
     DEFAULT_NOI_MARGIN_PCT, DEFAULT_PARTIAL_MINING_PCT, DEFAULT_PUE, DEFAULT_SITE_MW,
     GROWTH_SEARCH_PCT,
 };
-use minecalc::analyses::sweep::{self, parse_axis_with, Axis};
+use minecalc::analyses::sweep::{self, parse_axis_with, Axis, Shard};
 use minecalc::inputs::deals;
 use minecalc::inputs::scenario::{self, Plan};
 use minecalc::model::projection::Scenario;
@@ -48,6 +48,12 @@ pub struct PivotArgs {
     pub risk: risk::PivotRiskArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Run only shard K of N of the combinations, for batch runners (GNU parallel, Slurm job
+    /// arrays, Kubernetes Indexed Jobs): the shards' CSV or NDJSON outputs joined in order are
+    /// the whole run's, byte for byte (shards after the first print no header).
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse, help_heading = "Output")]
+    #[arg(requires = "vary")]
+    pub shard: Option<Shard>,
 }
 
 /// Whether the site mines while it is converted.
@@ -289,18 +295,24 @@ fn map(a: &PivotArgs, setup: &PlanSetup, median: Option<(f64, usize)>) -> Result
                 .map_err(|e| Error::input(format!("--vary {}={v}: {e}", axis.name)))?;
         }
     }
-    let bar = Progress::new(total as u64, "combinations");
+    let shard = a.shard.unwrap_or(Shard::WHOLE);
+    if a.shard.is_some() {
+        super::sweep::check_shard(a.output.format.into(), a.risk.plot.is_some())?;
+    }
+    let (first, end) = shard.range(total);
+    let bar = Progress::new((end - first) as u64, "combinations");
     let format: Format = a.output.format.into();
     let mut w = RowWriter::new(
         format,
-        !a.output.no_header,
+        !a.output.no_header && shard.carries_header(total),
         Dest::open(a.output.output.as_deref())?,
     );
     if format == Format::Table {
         w.preamble(map_preamble(a, setup, median, total));
     }
-    let result = sweep::run_with(
+    let result = sweep::run_shard(
         &a.vary,
+        shard,
         |values| {
             let (scenario, r) = combination_inputs(&base, &a.vary, values)?;
             pivot::summary(&scenario, &r.inputs)

@@ -4,7 +4,7 @@ use clap::Args;
 use serde_json::Value;
 
 use minecalc::analyses::montecarlo::{self, MonteCarlo};
-use minecalc::analyses::sweep::{self, parse_axis_with, Axis, Base, SweepRow};
+use minecalc::analyses::sweep::{self, parse_axis_with, Axis, Base, Shard, SweepRow};
 use minecalc::model::projection::ChainPath;
 use minecalc::model::summary;
 use minecalc::report::heatmap::HeatMap;
@@ -43,6 +43,11 @@ pub struct SweepArgs {
     pub tag: Vec<(String, String)>,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Run only shard K of N of the combinations, for batch runners (GNU parallel, Slurm job
+    /// arrays, Kubernetes Indexed Jobs): the shards' CSV or NDJSON outputs joined in order are
+    /// the whole run's, byte for byte (shards after the first print no header).
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse, help_heading = "Output")]
+    pub shard: Option<Shard>,
 }
 
 fn parse_vary(s: &str) -> Result<Axis, String> {
@@ -63,6 +68,22 @@ fn parse_vary(s: &str) -> Result<Axis, String> {
         m.split_once(": ")
             .map_or(m.clone(), |(_, rest)| rest.to_string())
     })
+}
+
+/// `--shard` needs output that concatenates: CSV or NDJSON, and no chart.
+pub fn check_shard(format: minecalc::report::Format, plot: bool) -> Result<(), Error> {
+    use minecalc::report::Format;
+    if !matches!(format, Format::Csv | Format::Ndjson) {
+        return Err(Error::input(
+            "--shard writes parts to join in order: use -f csv or -f ndjson (a table or a JSON array does not concatenate)",
+        ));
+    }
+    if plot {
+        return Err(Error::input(
+            "--plot needs the whole run: draw it from the joined output, not from a --shard",
+        ));
+    }
+    Ok(())
 }
 
 /// Runs `minecalc sweep`.
@@ -99,12 +120,17 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
         today: Some(chrono::Utc::now().date_naive()),
         path: path.as_ref(),
     };
+    let shard = a.shard.unwrap_or(Shard::WHOLE);
+    if a.shard.is_some() {
+        check_shard(a.output.format.into(), a.plot.is_some())?;
+    }
     let total = sweep::count(&a.vary)?;
-    let bar = Progress::new(total as u64, "scenarios");
+    let (first, end) = shard.range(total);
+    let bar = Progress::new((end - first) as u64, "scenarios");
     let format = a.output.format.into();
     let mut w = RowWriter::new(
         format,
-        !a.output.no_header,
+        !a.output.no_header && shard.carries_header(total),
         Dest::open(a.output.output.as_deref())?,
     );
     if format == minecalc::report::Format::Table {
@@ -149,8 +175,9 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
         };
         Ok(SweepRow::new(summary, risk.as_ref()))
     };
-    let result = sweep::run_with(
+    let result = sweep::run_shard(
         &a.vary,
+        shard,
         eval,
         |values, row| {
             let mut prefix = tags.clone();
