@@ -2,7 +2,7 @@
 //! and charts.
 
 mod common;
-use common::{assert_errors, minecalc, run_err, run_err_code, run_ok};
+use common::{assert_errors, minecalc, pinned, run_err, run_err_code, run_ok};
 use serde_json::Value;
 
 struct Csv {
@@ -289,7 +289,7 @@ fn monte_carlo_is_bit_identical_across_thread_counts() {
     ]);
     let run_with = |args: &[&str], threads: &str| {
         let out = minecalc()
-            .args(args)
+            .args(pinned(args))
             .env("RAYON_NUM_THREADS", threads)
             .output()
             .unwrap();

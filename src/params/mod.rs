@@ -573,15 +573,15 @@ pub static PARAMS: &[Param] = &[
         unit: Unit::None,
         value_name: "DATE",
         default: Some(Default {
-            value: "the snapshot's date",
-            source: "data/network.json as_of; a later start rolls the snapshot forward",
+            value: "today (UTC)",
+            source: "the clock; the network state in force (stored by `network update`, else data/network.json) is rolled forward to it",
         }),
         bounds: Bounds::NONE,
         plausible: Plausible::Any,
         per_machine: false,
         varies: false,
         solve: None,
-        help: "First day, YYYY-MM-DD or `today` (UTC). A start after the snapshot rolls the snapshot forward by the model.",
+        help: "First day, YYYY-MM-DD or `today` (UTC). A start after the network state's date rolls the state forward by the model (one stderr line says so).",
     },
     Param {
         name: "height",
