@@ -183,7 +183,7 @@ fn default_run_says_which_defaults_it_used() {
     let out = run_ok(&["pivot"]);
     assert!(
         out.contains(
-            "$154.90/kW-month (default: the median implied rate of the 8 powered-shell leases"
+            "$154.90/kW-month (default: the median implied rate of the 8 colocation leases"
         ),
         "{out}"
     );
