@@ -13,11 +13,11 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use minecalc::inputs::documents::{self, Document, DocumentBase};
 use minecalc::inputs::scenario::{self, parse_series, PathSeries, Plan};
 use minecalc::model::network::{NetworkInputs, NetworkState, ResolvedNetwork};
-
-use super::network::BaseSnapshot;
 use minecalc::params::spec::{Given, Spec, Value, Values};
 use minecalc::params::{Kind, Param, Section, PARAMS};
 use minecalc::Error;
+
+use super::network::BaseSnapshot;
 
 /// The parameters a command accepts.
 pub trait Accepts {
