@@ -1,7 +1,7 @@
 //! CLI tests of `project`, `halvings` and `hashprice`: formats, known answers, error paths.
 
 mod common;
-use common::{close_rel, minecalc, run_ok};
+use common::{close_rel, minecalc, pinned, run_ok};
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -256,13 +256,19 @@ fn output_file_is_written_whole_or_not_at_all() {
     assert_eq!(mode, 0o644);
     // A failing run leaves the earlier file untouched and no temporary files behind.
     minecalc()
-        .args(["project", "--days", "0", "-f", "csv", "-o", p])
+        .args(pinned(&["project", "--days", "0", "-f", "csv", "-o", p]))
         .assert()
         .code(2);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     minecalc()
-        .args(["project", "--days", "5", "-o", "/nonexistent-dir/x.csv"])
+        .args(pinned(&[
+            "project",
+            "--days",
+            "5",
+            "-o",
+            "/nonexistent-dir/x.csv",
+        ]))
         .assert()
         .code(1)
         .stderr(predicates::str::contains("-o /nonexistent-dir/x.csv"));
@@ -273,7 +279,10 @@ fn broken_pipe_exits_zero_quietly() {
     for fmt in ["csv", "table", "json", "ndjson"] {
         let mut child = Command::cargo_bin("minecalc")
             .unwrap()
-            .args(["project", "--days", "36500", "-f", fmt, "--period", "day"])
+            .env("MINECALC_DATA_DIR", common::empty_data_dir())
+            .args(pinned(&[
+                "project", "--days", "36500", "-f", fmt, "--period", "day",
+            ]))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -349,7 +358,7 @@ fn bad_inputs_exit_2_with_one_line_naming_the_flag() {
         (&["halvings", "-f", "yaml"], "--format"),
     ];
     for (args, needle) in cases {
-        let out = minecalc().args(*args).output().unwrap();
+        let out = minecalc().args(pinned(args)).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
@@ -443,6 +452,12 @@ fn start_after_the_snapshot_rolls_forward_and_warns_once() {
         err.contains("snapshot") && err.contains("--height"),
         "{err}"
     );
+    assert!(
+        err.contains("embedded snapshot of 2026-06-26")
+            && err.contains("189 days older than the start 2027-01-01")
+            && err.contains("minecalc network update"),
+        "{err}"
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.lines().nth(1).unwrap().starts_with("2027-01-01,"));
     // Given the chain's state, no warning.
@@ -493,4 +508,107 @@ fn percent_signs_and_unit_suffixes_are_accepted() {
 fn completions_and_man_page() {
     assert!(run_ok(&["completions", "bash"]).contains("minecalc"));
     assert!(run_ok(&["man"]).contains(".TH"));
+}
+
+#[test]
+fn the_default_start_is_today_and_says_how_old_the_figures_are() {
+    let today = chrono::Utc::now().date_naive();
+    let age = (today - chrono::NaiveDate::from_ymd_opt(2026, 6, 26).unwrap()).num_days();
+    let out = minecalc()
+        .args(["project", "--days", "2", "-f", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first = text.lines().nth(1).unwrap();
+    assert!(first.starts_with(&format!("{today},")), "{first}");
+    let err = String::from_utf8(out.stderr).unwrap();
+    if age > 0 {
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains(&format!("{age} days older than the start {today}"))
+                && err.contains("minecalc network update"),
+            "{err}"
+        );
+        // The table's header says the same.
+        let table = minecalc()
+            .args(["project", "--days", "2", "-q"])
+            .output()
+            .unwrap();
+        let t = String::from_utf8(table.stdout).unwrap();
+        assert!(
+            t.contains(&format!(
+                "embedded snapshot of 2026-06-26 rolled forward {age} days"
+            )),
+            "{t}"
+        );
+    }
+    // Pinned to the snapshot's date, the run is the snapshot's own, quietly.
+    let pinned_run = run_ok(&[
+        "project",
+        "--start",
+        "2026-06-26",
+        "--days",
+        "2",
+        "-f",
+        "csv",
+    ]);
+    assert!(pinned_run
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("2026-06-26,1,955731,"));
+}
+
+#[test]
+fn a_rolled_start_agrees_with_one_continuous_run() {
+    // The case: a start one day after the snapshot against one run from the snapshot.
+    let rows = |args: &[&str]| -> Vec<Value> {
+        let text = run_ok(args);
+        match serde_json::from_str::<Value>(&text).unwrap() {
+            Value::Array(v) => v,
+            other => panic!("{other}"),
+        }
+    };
+    let growth = ["--hashrate-growth", "40", "--price-growth", "20", "-q"];
+    let mut a = vec![
+        "project",
+        "--start",
+        "2026-06-27",
+        "--days",
+        "30",
+        "--period",
+        "day",
+        "-f",
+        "json",
+    ];
+    a.extend(growth);
+    let mut b = vec![
+        "project",
+        "--start",
+        "2026-06-26",
+        "--days",
+        "31",
+        "--period",
+        "day",
+        "-f",
+        "json",
+    ];
+    b.extend(growth);
+    let rolled = rows(&a);
+    let whole = rows(&b);
+    assert_eq!(rolled.len(), 30);
+    for (r, w) in rolled.iter().zip(&whole[1..]) {
+        assert_eq!(r["date"], w["date"]);
+        assert_eq!(r["height"], w["height"]);
+        for key in [
+            "difficulty",
+            "blocks",
+            "btc_mined",
+            "hashprice_usd_per_ph_day",
+        ] {
+            let (x, y) = (r[key].as_f64().unwrap(), w[key].as_f64().unwrap());
+            assert!(close_rel(x, y, 1e-9), "{} {key}: {x} vs {y}", r["date"]);
+        }
+    }
 }

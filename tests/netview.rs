@@ -29,23 +29,33 @@ fn totals_by_hand() {
     let net = rows.last().unwrap();
     assert_eq!(net["scope"], "network");
     assert!(close(f(net, "hashprice_usd_per_ph_day"), 45.0, 1e-12));
-    // The cohorts average 20.78 J/TH: 1,000 EH/s x 20.78 J/TH = 20.78 GW = 182.03 TWh a year.
-    assert!(close(f(net, "efficiency_j_per_th"), 20.78, 1e-12));
-    assert!(close(f(net, "power_gw"), 20.78, 1e-12));
-    assert!(close(f(net, "energy_twh_per_year"), 20.78 * 8.76, 1e-12));
+    // At $45 only the 29.5 J/TH cohort at $0.065 (hashcost $46.02) is underwater and off: 6% of
+    // the installed base. The 1,000 EH/s is the running hashrate, 94% of the installed base.
+    let installed = 1000.0 / 0.94;
+    assert!(close(f(net, "running_hashrate_eh_s"), 1000.0, 1e-12));
+    assert!(close(f(net, "hashrate_eh_s"), installed, 1e-12));
+    // The running cohorts average (20.78 - 0.06 x 29.5) / 0.94 J/TH; 1,000 EH/s at that.
+    let eff = (20.78 - 0.06 * 29.5) / 0.94;
+    assert!(close(f(net, "efficiency_j_per_th"), eff, 1e-12));
+    assert!(close(f(net, "power_gw"), eff, 1e-12));
+    assert!(close(f(net, "energy_twh_per_year"), eff * 8.76, 1e-12));
     // Revenue: 144 x 3.125 BTC x $100,000 = $45M a day.
     assert!(close(f(net, "revenue_usd_per_day"), 45e6, 1e-12));
-    // The first cohort: 12% = 120 EH/s at 14 J/TH = 1.68 GW; bill 1.68e6 kW x 24 x $0.05.
+    // The first cohort: 12% of the installed base at 14 J/TH; bill at $0.05.
     let c = &rows[0];
-    assert!(close(f(c, "power_gw"), 1.68, 1e-12));
+    let gw = 0.12 * installed * 14.0 / 1000.0;
+    assert!(close(f(c, "power_gw"), gw, 1e-12));
     assert!(close(
         f(c, "electricity_usd_per_day"),
-        1.68e6 * 24.0 * 0.05,
+        gw * 1e6 * 24.0 * 0.05,
         1e-12
     ));
     assert!(close(f(c, "hashcost_usd_per_ph_day"), 16.8, 1e-12));
-    // At $45 only the 29.5 J/TH cohort at $0.065 (hashcost $46.02) is underwater: 6%.
-    assert!(close(f(net, "running_hashrate_eh_s"), 940.0, 1e-12));
+    // The cohort that is off draws nothing.
+    let off: Vec<&serde_json::Value> = rows.iter().filter(|r| r["underwater"] == true).collect();
+    assert_eq!(off.len(), 1);
+    assert_eq!(f(off[0], "power_gw"), 0.0);
+    assert_eq!(f(off[0], "running_hashrate_eh_s"), 0.0);
     assert!(net["hashprice_after_usd_per_ph_day"].is_null());
 }
 
@@ -83,8 +93,9 @@ fn removal_by_hand() {
         268.575 / 910.475 * 100.0,
         1e-12
     ));
-    // The region's power at the 20.78 J/TH average: 358.1 x 20.78 / 1000 = 7.441318 GW.
-    assert!(close(f(us, "power_gw"), 7.441318, 1e-12));
+    // The region's power at the running machines' average J/TH.
+    let eff = (20.78 - 0.06 * 29.5) / 0.94;
+    assert!(close(f(us, "power_gw"), 358.1 * eff / 1000.0, 1e-12));
     // The same removal in GW: 89.525 EH/s at 20 J/TH = 1.7905 GW.
     let gw = json(&flat(&[
         "--remove",
@@ -102,9 +113,12 @@ fn removal_by_hand() {
 #[test]
 fn table_and_csv() {
     let t = run_ok(&["network", "--remove", "US=30%"]);
-    assert!(t.contains("installed 984.0 EH/s"), "{t}");
     assert!(
-        t.contains("US 35.81% = 352.4 EH/s, 7.32 GW at 20.78 J/TH"),
+        t.contains("hashrate running 984.0 EH/s") && t.contains("installed 1,230.0 EH/s"),
+        "{t}"
+    );
+    assert!(
+        t.contains("US 35.81% = 352.4 EH/s, 6.95 GW at 19.71 J/TH"),
         "{t}"
     );
     assert!(t.contains("1st retarget"), "{t}");
@@ -127,7 +141,7 @@ fn bad_inputs_exit_2_with_one_line() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["network", "--remove", "US=10GW"],
-            "--remove US=10GW is more than US's mining: 352.4 EH/s (35.81% of 984.0 EH/s) draws 7.32 GW",
+            "--remove US=10GW is more than US's mining: 352.4 EH/s (35.81% of 984.0 EH/s) draws 6.95 GW",
         ),
         (&["network", "--remove", "US=120%"], "at most 100%, got 120%"),
         (&["network", "--remove", "XX=5%"], "no region \"XX\""),

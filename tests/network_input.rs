@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 mod common;
-use common::{close, minecalc};
+use common::{close, minecalc, pinned, SNAPSHOT_DATE};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -37,7 +37,7 @@ struct Out {
 
 fn run(args: &[&str], stdin: Option<&str>) -> Out {
     let mut c = minecalc();
-    c.args(args);
+    c.args(pinned(args));
     if let Some(s) = stdin {
         c.write_stdin(s.to_string());
     }
@@ -86,10 +86,21 @@ fn hashprice_reads_getmininginfo() {
 #[test]
 fn getblockchaininfo_is_dated_by_its_block_time() {
     let f = fixture(BLOCKCHAININFO);
-    let (row, _) = hashprice(&["--network", p(&f)], None);
+    let (row, _) = hashprice(&["--network", p(&f), "--start", "2026-01-24"], None);
     assert_eq!(row["height"], 933_586);
     assert_eq!(row["difficulty"].as_f64().unwrap(), 141_668_107_417_558.2);
     assert_eq!(row["date"], "2026-01-24");
+    // By default the run starts today: the document's state is rolled forward, and one line
+    // says from which date.
+    let (row, stderr) = hashprice(&["--network", p(&f)], None);
+    assert_eq!(row["date"], today());
+    let age = (chrono::Utc::now().date_naive()
+        - chrono::NaiveDate::from_ymd_opt(2026, 1, 24).unwrap())
+    .num_days();
+    assert!(
+        stderr.contains(&format!("{age} days older than the start {}", today())),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -142,7 +153,10 @@ fn core_warnings_as_string_or_array_are_shown() {
 
 #[test]
 fn mempool_blocks_give_tip_and_mean_fees() {
-    let (row, _) = hashprice(&["--network", p(&fixture(BLOCKS))], None);
+    let (row, _) = hashprice(
+        &["--network", p(&fixture(BLOCKS)), "--start", "2022-04-01"],
+        None,
+    );
     assert_eq!(row["height"], 730_000);
     assert_eq!(row["difficulty"].as_f64().unwrap(), 28_587_155_782_195.1);
     assert_eq!(row["date"], "2022-04-01");
@@ -157,7 +171,10 @@ fn mempool_blocks_give_tip_and_mean_fees() {
 #[test]
 fn price_and_fee_documents_fill_the_embedded_chain() {
     let (base, _) = hashprice(&[], None);
-    let (row, stderr) = hashprice(&["--network", p(&fixture(PRICES))], None);
+    let (row, stderr) = hashprice(
+        &["--network", p(&fixture(PRICES)), "--start", SNAPSHOT_DATE],
+        None,
+    );
     assert_eq!(row["btc_price_usd"].as_f64().unwrap(), 43_753.0);
     assert_eq!(row["height"], base["height"]);
     assert_eq!(row["date"], base["date"]);
@@ -229,7 +246,14 @@ fn partial_chain_documents_ask_for_what_is_missing() {
     }
     // A flag fills the gap.
     let (row, _) = hashprice(
-        &["--network", p(&fixture(HASHRATE)), "--height", "736700"],
+        &[
+            "--network",
+            p(&fixture(HASHRATE)),
+            "--height",
+            "736700",
+            "--start",
+            "2022-05-16",
+        ],
         None,
     );
     assert_eq!(row["height"], 736_700);
@@ -339,6 +363,8 @@ fn merge_precedence_first_document_then_later_fill_and_flags_win() {
             p(&fixture(BLOCKS)),
             "--network",
             p(&fixture(MININGINFO)),
+            "--start",
+            "2022-04-01",
         ],
         None,
     );
@@ -408,7 +434,7 @@ fn the_table_says_where_each_figure_came_from() {
 }
 
 #[test]
-fn documents_roll_forward_without_the_snapshot_warning() {
+fn documents_roll_forward_and_say_so() {
     let o = run(
         &[
             "project",
@@ -424,7 +450,15 @@ fn documents_roll_forward_without_the_snapshot_warning() {
         None,
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stderr.is_empty(), "{}", o.stderr);
+    // One line says the documents' figures are older than the start.
+    assert_eq!(o.stderr.lines().count(), 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("122 days older than the start 2022-08-01")
+            && o.stderr.contains("mempool_v1_blocks.json"),
+        "{}",
+        o.stderr
+    );
     let mut r = csv::Reader::from_reader(o.stdout.as_bytes());
     let h = r.headers().unwrap().clone();
     let row = r.records().next().unwrap().unwrap();
@@ -730,4 +764,162 @@ fn network_usage_errors() {
     assert!(o
         .stderr
         .contains("--api-url must be an http:// or https:// URL, got \"ftp://example.com\""));
+}
+
+// --- network update / status: the stored snapshot in a temporary data directory ---------------
+
+/// Runs minecalc with `data` as its data directory.
+fn run_in(data: &Path, args: &[&str]) -> Out {
+    let o = minecalc()
+        .env("MINECALC_DATA_DIR", data)
+        .args(args)
+        .output()
+        .unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(o.stdout).unwrap(),
+        stderr: String::from_utf8(o.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn update_stores_the_snapshot_and_every_run_then_starts_from_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    // Before: the embedded snapshot, and status says how to update.
+    let o = run_in(&data, &["network", "status"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout
+            .contains("in force: embedded snapshot of 2026-06-26"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("minecalc network update"), "{}", o.stdout);
+
+    let (url, server) = serve(sample_routes(), 4);
+    let o = run_in(&data, &["network", "update", "--api-url", &url]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(server.join().unwrap().len(), 4);
+    let stored = data.join("network.json");
+    assert!(
+        o.stderr
+            .contains(&format!("stored in {}", stored.display())),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stdout.is_empty());
+    let snap: Value = serde_json::from_str(&std::fs::read_to_string(&stored).unwrap()).unwrap();
+    assert_eq!(snap["as_of"], today());
+    assert_eq!(snap["height"]["value"], 730_000);
+    // Nothing but the snapshot is left in the data directory.
+    assert_eq!(std::fs::read_dir(&data).unwrap().count(), 1);
+
+    // The next run starts today on the stored figures, quietly, and its header says so.
+    let o = run_in(&data, &["hashprice", "-f", "json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.is_empty(), "{}", o.stderr);
+    let row: Value = serde_json::from_str::<Value>(&o.stdout).unwrap()[0].clone();
+    assert_eq!(row["height"], 730_000);
+    assert_eq!(row["date"], today());
+    assert_eq!(row["btc_price_usd"].as_f64().unwrap(), 43_753.0);
+    let o = run_in(&data, &["project", "--days", "1"]);
+    assert!(
+        o.stdout
+            .contains(&format!("stored snapshot of {}", today())),
+        "{}",
+        o.stdout
+    );
+    // --network overrides it.
+    let o = run_in(
+        &data,
+        &[
+            "hashprice",
+            "-f",
+            "json",
+            "--network",
+            p(&fixture(MININGINFO)),
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let row: Value = serde_json::from_str::<Value>(&o.stdout).unwrap()[0].clone();
+    assert_eq!(row["height"], 933_586);
+
+    let o = run_in(&data, &["network", "status"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for want in [
+        format!("in force: stored snapshot of {}", today()),
+        format!("file: {}", stored.display()),
+        format!("api: {url}"),
+        "height: 730000".to_string(),
+    ] {
+        assert!(o.stdout.contains(&want), "{want}: {}", o.stdout);
+    }
+}
+
+#[test]
+fn impossible_fetched_figures_are_refused_before_anything_is_written() {
+    let mut blocks: Value = serde_json::from_str(&fixture_text(BLOCKS)).unwrap();
+    blocks[0]["difficulty"] = serde_json::json!(0.5);
+    let mut hashrate: Value = serde_json::from_str(&fixture_text(HASHRATE)).unwrap();
+    hashrate["currentHashrate"] = serde_json::json!(1e-320);
+    let mut fees: Value = serde_json::from_str(&fixture_text(BLOCKS)).unwrap();
+    fees[0]["extras"]["totalFees"] = serde_json::json!(1e300);
+    for (what, routes) in [
+        ("difficulty", {
+            let mut r = sample_routes();
+            r[0].2 = blocks.to_string();
+            r
+        }),
+        ("hashrate", {
+            let mut r = sample_routes();
+            r[1].2 = hashrate.to_string();
+            r
+        }),
+        ("fees", {
+            let mut r = sample_routes();
+            r[0].2 = fees.to_string();
+            r
+        }),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        let (url, server) = serve(routes, 4);
+        let o = run_in(&data, &["network", "update", "--api-url", &url]);
+        drop(server);
+        assert_eq!(o.code, 1, "{what}: {}", o.stderr);
+        assert_eq!(o.stderr.lines().count(), 1, "{what}: {}", o.stderr);
+        assert!(o.stderr.contains(what), "{what}: {}", o.stderr);
+        assert!(!data.exists(), "{what}: something was written");
+    }
+}
+
+#[test]
+fn an_unreadable_stored_snapshot_is_reported_with_its_path_and_the_fallback() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stored = tmp.path().join("network.json");
+    std::fs::write(&stored, "{ not a snapshot").unwrap();
+    let o = run_in(
+        tmp.path(),
+        &["hashprice", "-f", "json", "--start", "2026-06-26"],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stderr.lines().count(), 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains(&stored.display().to_string())
+            && o.stderr
+                .contains("using the embedded snapshot of 2026-06-26"),
+        "{}",
+        o.stderr
+    );
+    let row: Value = serde_json::from_str::<Value>(&o.stdout).unwrap()[0].clone();
+    assert_eq!(row["height"], 955_584);
+    let o = run_in(tmp.path(), &["network", "status"]);
+    assert!(
+        o.stdout.contains(&stored.display().to_string())
+            && o.stdout
+                .contains("in force: embedded snapshot of 2026-06-26"),
+        "{}",
+        o.stdout
+    );
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{f, json, minecalc, run_err, run_ok};
+use common::{f, json, minecalc, pinned, run_err, run_ok};
 use serde_json::Value;
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
@@ -139,14 +139,18 @@ fn likely_slips_warn_and_quiet_silences_them() {
         ),
     ];
     for (args, want) in cases {
-        let loud = minecalc().args(*args).args(["-f", "csv"]).output().unwrap();
+        let loud = minecalc()
+            .args(pinned(args))
+            .args(["-f", "csv"])
+            .output()
+            .unwrap();
         assert!(loud.status.success(), "{args:?}");
         let err = String::from_utf8_lossy(&loud.stderr);
         assert!(err.starts_with("minecalc: warning: "), "{args:?}: {err}");
         assert!(err.contains(want), "{args:?}: {err}");
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
         let quiet = minecalc()
-            .args(*args)
+            .args(pinned(args))
             .args(["-f", "csv", "-q"])
             .output()
             .unwrap();

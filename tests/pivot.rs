@@ -2,7 +2,7 @@
 //! each bad-input path.
 
 mod common;
-use common::{assert_errors, close, f, json, minecalc, run_ok};
+use common::{assert_errors, close, f, json, minecalc, pinned, run_ok};
 
 use serde_json::Value;
 
@@ -183,7 +183,7 @@ fn default_run_says_which_defaults_it_used() {
     let out = run_ok(&["pivot"]);
     assert!(
         out.contains(
-            "$154.90/kW-month (default: the median implied rate of the 8 powered-shell leases"
+            "$154.90/kW-month (default: the median implied rate of the 8 colocation leases"
         ),
         "{out}"
     );
@@ -353,7 +353,10 @@ fn bad_inputs_exit_2_with_one_line_naming_the_flag() {
 
 #[test]
 fn broken_pipe_is_a_normal_end() {
-    let out = minecalc().args(["pivot", "-f", "csv"]).output().unwrap();
+    let out = minecalc()
+        .args(pinned(&["pivot", "-f", "csv"]))
+        .output()
+        .unwrap();
     assert!(out.status.success());
     // A reader that closes after the first line: the shell's `| head -1`.
     let status = std::process::Command::new("sh")

@@ -3,7 +3,7 @@
 //! the lease).
 
 mod common;
-use common::{f, json, minecalc, run_err, run_ok};
+use common::{f, json, minecalc, pinned, run_err, run_ok};
 
 use serde_json::Value;
 
@@ -148,7 +148,7 @@ fn a_failed_run_leaves_no_file() {
     let e = run_err(&["pivot", "--plot", &png.to_string_lossy()]);
     assert!(e.contains("charts are SVG"), "{e}");
     let out = minecalc()
-        .args(["pivot", "--plot", "/no/such/dir/chart.svg"])
+        .args(pinned(&["pivot", "--plot", "/no/such/dir/chart.svg"]))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -234,7 +234,7 @@ fn seeded_runs_are_reproducible_and_independent_of_the_thread_count() {
     let on = |threads: &str| {
         let out = minecalc()
             .env("RAYON_NUM_THREADS", threads)
-            .args(args)
+            .args(pinned(&args))
             .output()
             .unwrap();
         assert!(out.status.success());

@@ -56,6 +56,7 @@ pub fn run_examples(md: &Path) {
             .args(["-o", "pipefail", "-c", &cmd])
             .current_dir(dir.path())
             .env("PATH", &path)
+            .env("MINECALC_DATA_DIR", dir.path().join("minecalc-data"))
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);

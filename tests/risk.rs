@@ -2,7 +2,7 @@
 //! and charts.
 
 mod common;
-use common::{assert_errors, minecalc, run_err, run_err_code, run_ok};
+use common::{assert_errors, minecalc, pinned, run_err, run_err_code, run_ok};
 use serde_json::Value;
 
 struct Csv {
@@ -289,7 +289,7 @@ fn monte_carlo_is_bit_identical_across_thread_counts() {
     ]);
     let run_with = |args: &[&str], threads: &str| {
         let out = minecalc()
-            .args(args)
+            .args(pinned(args))
             .env("RAYON_NUM_THREADS", threads)
             .output()
             .unwrap();
@@ -628,9 +628,9 @@ fn february_2026_replay_from_the_docs() {
     let out = run_ok(&[
         "project",
         "--start",
-        "2026-01-10",
+        "2026-01-24",
         "--height",
-        "933407",
+        "933586",
         "--difficulty",
         "141.668e12",
         "--price",
@@ -638,7 +638,7 @@ fn february_2026_replay_from_the_docs() {
         "--fees",
         "0.03",
         "--price-path",
-        "examples/prices-feb-2026.csv",
+        "examples/prices-feb-2026-illustrative.csv",
         "--days",
         "60",
         "--network-model",
@@ -662,6 +662,29 @@ fn february_2026_replay_from_the_docs() {
         })
         .collect();
     assert!(rt[0].1 < 0.0 && rt[1].1 < 0.0, "{rt:?}");
+    // The real heights: block 935,424 retargeted on 2026-02-07 and 937,440 on 2026-02-19/20;
+    // the model's expected blocks reach them within two days of that.
+    let on = |r: usize| t.s(r, "events").to_string() + " " + t.s(r, "date");
+    assert!(
+        on(rt[0].0).starts_with("retarget 935424 "),
+        "{}",
+        on(rt[0].0)
+    );
+    assert!(
+        ["2026-02-05", "2026-02-06", "2026-02-07"].contains(&t.s(rt[0].0, "date")),
+        "{}",
+        on(rt[0].0)
+    );
+    assert!(
+        on(rt[1].0).starts_with("retarget 937440 "),
+        "{}",
+        on(rt[1].0)
+    );
+    assert!(
+        ["2026-02-19", "2026-02-20", "2026-02-21"].contains(&t.s(rt[1].0, "date")),
+        "{}",
+        on(rt[1].0)
+    );
     assert!(rt[2..].iter().any(|x| x.1 > 0.0), "{rt:?}");
     let (i, _) = rt[0];
     assert!(t.f(i + 1, "hashprice_usd_per_ph_day") > t.f(i - 1, "hashprice_usd_per_ph_day"));

@@ -512,6 +512,7 @@ mod tests {
             fees_btc_per_block: 0.02,
             price_usd: price,
             epoch_elapsed_s: None,
+            block_progress: 0.0,
         };
         let mut fleet = Fleet::single(FleetGroup::new(1000.0, 15.0, 0.05));
         fleet.capex_usd = capex;

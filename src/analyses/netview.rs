@@ -2,13 +2,19 @@
 //! miners' revenue and electricity bill, each machine cohort's hashprice against its breakeven,
 //! the regions' shares, and what happens when a region's mining leaves.
 //!
-//! - The network hashrate of the state is the installed fleet; data/network_fleet.csv splits it
-//!   into dated, sourced cohorts (share, efficiency, power price). A cohort is *underwater* when
-//!   its hashcost (efficiency x 24 h x USD/kWh per PH/s) is above today's hashprice; the
-//!   *running* hashrate is the rest, what a pure day-margin rule would keep on.
+//! - Installed and running mean what they mean in the response model
+//!   ([`crate::model::response`]): the network hashrate of the state is the *running* hashrate
+//!   (the machines that find the blocks); the *installed* base is the running hashrate plus the
+//!   machines switched off. data/network_fleet.csv splits the installed base into dated, sourced
+//!   cohorts (share, efficiency, power price). A cohort is *underwater* when its hashcost
+//!   (efficiency x 24 h x USD/kWh per PH/s) is above today's hashprice, and is then off (the
+//!   response model's rule with no spread of power costs within a cohort); the cohorts that
+//!   cover their power run the state's hashrate, so installed = running / their share. Power,
+//!   energy, revenue and the electricity bill are the running machines'. When no cohort covers
+//!   its power (yet blocks are found), every cohort is counted as running.
 //! - Hashprice now is the next block's subsidy plus the fees, at today's difficulty.
-//! - data/regions.csv gives each region's share of the hashrate. A region's power is its
-//!   hashrate at an assumed efficiency (by default the network's average).
+//! - data/regions.csv gives each region's share of the (running) hashrate. A region's power is
+//!   its hashrate at an assumed efficiency (by default the running machines' average).
 //! - A removal (`US=10GW` or `US=30%`) takes that hashrate off the network from the start day
 //!   (GW become EH/s at the assumed efficiency). The engine then runs the network twice from the
 //!   start, with and without the removal, on the same paths, until the removal run has passed
@@ -26,6 +32,7 @@ use crate::model::engine::Engine;
 use crate::model::fleet::hashcost_usd_per_ph_day;
 use crate::model::hashprice::hashprice;
 use crate::model::network::{positive, NetworkState, Path, PathDrivers};
+use crate::model::response::MIN_RUNNING_SHARE;
 use crate::report::num;
 
 /// The fleet cohorts embedded in the binary (data/network_fleet.csv).
@@ -333,34 +340,41 @@ pub fn view(
     removal: Option<&Removal>,
 ) -> Result<NetView, Error> {
     let hp = hashprice(state, None, None)?.hashprice_usd_per_ph_day;
-    let avg_eff = average_efficiency(cohorts);
-    let reg_eff = match region_efficiency {
-        Some(e) => {
-            positive("--region-efficiency", e)?;
-            e
-        }
-        None => avg_eff,
-    };
-    let h_eh = state.hashrate_eh_s();
+    // The state's hashrate is the running hashrate; the cohorts that cover their power run it.
+    let h_run = state.hashrate_eh_s();
     let share_sum: f64 = cohorts.iter().map(|c| c.share_pct).sum();
+    let covers =
+        |c: &Cohort| hashcost_usd_per_ph_day(c.efficiency_j_per_th, c.power_cost_usd_per_kwh) <= hp;
+    let running_share: f64 = cohorts
+        .iter()
+        .filter(|c| covers(c))
+        .map(|c| c.share_pct / share_sum)
+        .sum();
+    let all_run = running_share < MIN_RUNNING_SHARE;
+    let h_installed = if all_run {
+        h_run
+    } else {
+        h_run / running_share
+    };
     let mut rows: Vec<CohortRow> = cohorts
         .iter()
         .map(|c| {
-            let h = h_eh * c.share_pct / share_sum;
+            let h = h_installed * c.share_pct / share_sum;
             let hashcost = hashcost_usd_per_ph_day(c.efficiency_j_per_th, c.power_cost_usd_per_kwh);
-            let p = gw(h, c.efficiency_j_per_th);
             let underwater = hashcost > hp;
+            let running = if all_run || !underwater { h } else { 0.0 };
+            let p = gw(running, c.efficiency_j_per_th);
             CohortRow {
                 scope: "cohort".into(),
                 name: c.name.clone(),
                 share_pct: c.share_pct / share_sum * 100.0,
                 hashrate_eh_s: h,
-                running_hashrate_eh_s: if underwater { 0.0 } else { h },
+                running_hashrate_eh_s: running,
                 efficiency_j_per_th: c.efficiency_j_per_th,
                 power_cost_usd_per_kwh: c.power_cost_usd_per_kwh,
                 power_gw: p,
                 energy_twh_per_year: p * HOURS_PER_YEAR / 1000.0,
-                revenue_usd_per_day: hp * h * 1000.0,
+                revenue_usd_per_day: hp * running * 1000.0,
                 electricity_usd_per_day: p * 1e6 * 24.0 * c.power_cost_usd_per_kwh,
                 hashprice_usd_per_ph_day: hp,
                 hashcost_usd_per_ph_day: hashcost,
@@ -375,13 +389,23 @@ pub fn view(
     let sum = |f: fn(&CohortRow) -> f64| rows.iter().map(f).sum::<f64>();
     let power = sum(|r| r.power_gw);
     let bill = sum(|r| r.electricity_usd_per_day);
-    let hashcost = bill / (h_eh * 1000.0);
+    let hashcost = bill / (h_run * 1000.0);
+    // The running machines' average efficiency: their power over their hashrate.
+    let avg_eff = power * 1e3 / h_run;
+    let reg_eff = match region_efficiency {
+        Some(e) => {
+            positive("--region-efficiency", e)?;
+            e
+        }
+        None => avg_eff,
+    };
+    let h_eh = h_run;
     let mut total = CohortRow {
         scope: "network".into(),
         name: "network".into(),
         share_pct: 100.0,
-        hashrate_eh_s: h_eh,
-        running_hashrate_eh_s: sum(|r| r.running_hashrate_eh_s),
+        hashrate_eh_s: h_installed,
+        running_hashrate_eh_s: h_run,
         efficiency_j_per_th: avg_eff,
         power_cost_usd_per_kwh: bill / (power * 1e6 * 24.0),
         power_gw: power,
@@ -611,6 +635,7 @@ mod tests {
             fees_btc_per_block: 0.0,
             price_usd: 100_000.0,
             epoch_elapsed_s: None,
+            block_progress: 0.0,
         }
     }
 
@@ -659,29 +684,37 @@ mod tests {
         let s = state();
         let v = view(&s, &drivers(&s), &two_cohorts(), &two_regions(), None, None).unwrap();
         assert!((v.hashprice_usd_per_ph_day - 45.0).abs() < 1e-9);
+        // The state's 1,000 EH/s is the running hashrate. New: 15 x 24 x 0.05 = $18/PH/day, runs;
+        // old: 25 x 24 x 0.08 = $48/PH/day > $45, off. New is half the installed base, so
+        // installed = 2,000 EH/s: 1,000 new (all running) and 1,000 old (all off).
         let new = &v.cohorts[0];
-        // 500 EH/s at 15 J/TH = 7.5 GW = 65.7 TWh/yr; bill 7.5e6 kW x 24 x 0.05 = $9.0M/day;
-        // hashcost 15 x 24 x 0.05 = $18/PH/day.
-        assert!((new.power_gw - 7.5).abs() < 1e-9);
-        assert!((new.energy_twh_per_year - 65.7).abs() < 1e-9);
-        assert!((new.electricity_usd_per_day - 9.0e6).abs() < 1e-3);
+        assert!((new.hashrate_eh_s - 1000.0).abs() < 1e-9);
+        assert!((new.running_hashrate_eh_s - 1000.0).abs() < 1e-9);
+        // 1,000 EH/s at 15 J/TH = 15 GW = 131.4 TWh/yr; bill 15e6 kW x 24 x 0.05 = $18.0M/day.
+        assert!((new.power_gw - 15.0).abs() < 1e-9);
+        assert!((new.energy_twh_per_year - 131.4).abs() < 1e-9);
+        assert!((new.electricity_usd_per_day - 18.0e6).abs() < 1e-3);
         assert!((new.hashcost_usd_per_ph_day - 18.0).abs() < 1e-12);
         assert!(!new.underwater);
-        // Old: 25 x 24 x 0.08 = $48/PH/day > $45: underwater.
+        // Old: off, so it draws and bills nothing.
         let old = &v.cohorts[1];
         assert!(old.underwater);
+        assert!((old.hashrate_eh_s - 1000.0).abs() < 1e-9);
+        assert_eq!(old.running_hashrate_eh_s, 0.0);
+        assert_eq!(old.power_gw, 0.0);
+        assert_eq!(old.electricity_usd_per_day, 0.0);
         assert!((old.breakeven_power_cost_usd_per_kwh - 0.075).abs() < 1e-12);
         let net = &v.cohorts[2];
         assert_eq!(net.scope, "network");
-        assert!((net.power_gw - 20.0).abs() < 1e-9); // 7.5 + 12.5
-        assert!((net.efficiency_j_per_th - 20.0).abs() < 1e-12);
-        assert!((net.running_hashrate_eh_s - 500.0).abs() < 1e-9);
+        assert!((net.hashrate_eh_s - 2000.0).abs() < 1e-9);
+        assert!((net.running_hashrate_eh_s - 1000.0).abs() < 1e-9);
+        assert!((net.power_gw - 15.0).abs() < 1e-9);
+        assert!((net.efficiency_j_per_th - 15.0).abs() < 1e-12);
         // Revenue: 1,000,000 PH x $45 = $45M a day = 144 x 3.125 x $100,000.
         assert!((net.revenue_usd_per_day - 45e6).abs() < 1e-3);
-        // Bill: $9.0M + 12.5e6 kW x 24 x 0.08 = $24.0M + 9.0 = $33.0M.
-        assert!((net.electricity_usd_per_day - 33e6).abs() < 1e-3);
-        // US: 400 EH/s at the 20 J/TH average = 8 GW.
-        assert!((v.regions[0].power_gw - 8.0).abs() < 1e-9);
+        assert!((net.electricity_usd_per_day - 18e6).abs() < 1e-3);
+        // US: 400 EH/s at the running machines' 15 J/TH = 6 GW.
+        assert!((v.regions[0].power_gw - 6.0).abs() < 1e-9);
         assert!(net.hashprice_after_usd_per_ph_day.is_none());
     }
 
@@ -702,7 +735,7 @@ mod tests {
             &drivers(&s),
             &two_cohorts(),
             &two_regions(),
-            None,
+            Some(20.0),
             Some(&rm),
         )
         .unwrap();
@@ -725,7 +758,8 @@ mod tests {
         assert!((net.hashprice_change_pct.unwrap() - 100.0 / 9.0).abs() < 1e-6);
         // The old cohort: $48 hashcost, $2 margin after instead of -$3.
         assert!((v.cohorts[1].margin_after_usd_per_ph_day.unwrap() - 2.0).abs() < 1e-6);
-        assert!((net.power_after_gw.unwrap() - 18.0).abs() < 1e-9);
+        // The running machines drew 15 GW; 2 GW leave.
+        assert!((net.power_after_gw.unwrap() - 13.0).abs() < 1e-9);
         // The same removal as a share: 25% of the US.
         let pct = Removal {
             region: "United States".into(),
@@ -769,7 +803,7 @@ mod tests {
         // 10 GW at 20 J/TH = 500 EH/s > the US's 400 EH/s (8 GW).
         assert_eq!(
             run("US", Amount::Gw(10.0), "US=10GW"),
-            "--remove US=10GW is more than US's mining: 400.0 EH/s (40.00% of 1,000.0 EH/s) draws 8.00 GW at 20.0 J/TH"
+            "--remove US=10GW is more than US's mining: 400.0 EH/s (40.00% of 1,000.0 EH/s) draws 6.00 GW at 15.0 J/TH"
         );
         assert!(run("XX", Amount::Pct(5.0), "XX=5%")
             .starts_with("--remove XX=5%: no region \"XX\"; regions: US, ROW"));

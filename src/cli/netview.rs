@@ -22,7 +22,8 @@ pub struct NetViewArgs {
     #[arg(long, value_name = "REGION=AMOUNT", value_parser = parse_removal, help_heading = "View")]
     pub remove: Option<Removal>,
     /// Efficiency assumed for the regions' machines, J/TH: turns --remove GW into EH/s and a
-    /// region's hashrate into GW [default: the network average from data/network_fleet.csv].
+    /// region's hashrate into GW [default: the running machines' average from
+    /// data/network_fleet.csv].
     #[arg(long, value_name = "J/TH", value_parser = parse_number, help_heading = "View")]
     pub region_efficiency: Option<f64>,
     /// Rows: one per machine cohort plus the network, or one per region.
@@ -129,15 +130,15 @@ fn preamble(net: &NetworkSetup, v: &NetView, eff_default: bool) -> Vec<String> {
             usd(v.hashprice_usd_per_ph_day, 2)
         ),
         format!(
-            "hashrate installed {} EH/s (the network's); running {} EH/s whose hashcost today's hashprice covers; {} EH/s underwater ({} cohorts: {})",
-            num(total.hashrate_eh_s, 1),
+            "hashrate running {} EH/s (the network's: the machines finding the blocks, those whose hashcost today's hashprice covers); installed {} EH/s; {} EH/s underwater and off ({} cohorts: {})",
             num(total.running_hashrate_eh_s, 1),
+            num(total.hashrate_eh_s, 1),
             num(total.hashrate_eh_s - total.running_hashrate_eh_s, 1),
             underwater.len(),
             if underwater.is_empty() { "none".to_string() } else { underwater.join(", ") }
         ),
         format!(
-            "power    {} J/TH on average (hashrate-weighted cohorts of data/network_fleet.csv, as of {}): {} GW, {} TWh a year",
+            "power    {} J/TH on average (the running cohorts of data/network_fleet.csv, hashrate-weighted, as of {}): {} GW, {} TWh a year",
             num(total.efficiency_j_per_th, 2),
             total.as_of.map(|d| d.to_string()).unwrap_or_default(),
             num(total.power_gw, 2),
@@ -161,7 +162,7 @@ fn preamble(net: &NetworkSetup, v: &NetView, eff_default: bool) -> Vec<String> {
             num(r.power_gw, 2),
             num(v.region_efficiency_j_per_th, 2),
             if eff_default {
-                " (the network average; --region-efficiency)"
+                " (the running average; --region-efficiency)"
             } else {
                 ""
             }

@@ -12,10 +12,12 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use minecalc::inputs::documents::{self, Document, DocumentBase};
 use minecalc::inputs::scenario::{self, parse_series, PathSeries, Plan};
-use minecalc::model::network::{NetworkInputs, NetworkState, ResolvedNetwork, Snapshot};
+use minecalc::model::network::{NetworkInputs, NetworkState, ResolvedNetwork};
 use minecalc::params::spec::{Given, Spec, Value, Values};
 use minecalc::params::{Kind, Param, Section, PARAMS};
 use minecalc::Error;
+
+use super::network::BaseSnapshot;
 
 /// The parameters a command accepts.
 pub trait Accepts {
@@ -390,21 +392,29 @@ impl<A: Accepts> ParamArgs<A> {
         })
     }
 
-    /// The state the user's figures override: `--network` documents over the embedded snapshot.
+    /// The state the user's figures override: `--network` documents over the stored snapshot
+    /// (`minecalc network update`), else over the embedded one. A stored snapshot that cannot
+    /// be used is reported on stderr with its path and the fallback.
     pub fn base(&self, inputs: &NetworkInputs) -> Result<Base, Error> {
-        let snap = Snapshot::embedded();
+        let snap = super::network::base_snapshot();
+        if let Some(why) = &snap.refused {
+            crate::warn(&format!(
+                "stored network snapshot {why}; using the embedded snapshot of {} (`minecalc network update` replaces the file)",
+                snap.snap.as_of
+            ));
+        }
         let docs = base_from_documents(&self.network, &snap, inputs)?;
         let state = docs
             .as_ref()
-            .map_or_else(|| snap.state(), |d| d.state.clone());
+            .map_or_else(|| snap.snap.state(), |d| d.state.clone());
         Ok(Base { snap, docs, state })
     }
 }
 
 /// The state a run's figures override, and where it came from.
 pub struct Base {
-    /// The embedded snapshot.
-    pub snap: Snapshot,
+    /// The stored or embedded snapshot.
+    pub snap: BaseSnapshot,
     /// The `--network` documents, if any.
     pub docs: Option<DocumentBase>,
     /// The base state.
@@ -412,31 +422,50 @@ pub struct Base {
 }
 
 impl Base {
-    /// One line saying where the figures came from; warns on stderr when the snapshot was
-    /// rolled forward more than 30 days.
+    /// One line saying where the figures came from. When the base state is older than the
+    /// start and the user did not give the chain's state (height and difficulty or hashrate),
+    /// one stderr line says how old the figures are, that the model rolled them forward, and
+    /// how to refresh them.
     pub fn describe(&self, inputs: &NetworkInputs, rolled_days: i64, start: NaiveDate) -> String {
         let uses_snapshot_chain =
             !inputs.gives_chain_state() && !self.docs.as_ref().is_some_and(|d| d.gives_chain_state);
-        if uses_snapshot_chain && rolled_days > 30 {
+        let from = match &self.docs {
+            Some(d) => d.source.clone(),
+            None => self.snap.label(),
+        };
+        let gives_chain = inputs.height.is_some()
+            && (inputs.difficulty.is_some() || inputs.hashrate_hs.is_some());
+        if rolled_days > 0 && !gives_chain {
+            let refresh = if self.docs.is_some() {
+                "give current --network documents"
+            } else {
+                "run `minecalc network update`"
+            };
             crate::warn(&format!(
-                "the embedded network snapshot is from {}, {} days before --start {}; the model rolled it forward. Pass --height and --difficulty (and --price, --fees) for current figures",
-                self.snap.as_of, rolled_days, start
+                "the network figures ({from}) are {} older than the start {start}; the model rolled them forward. For current figures {refresh}, or give --height, --difficulty, --price and --fees",
+                days(rolled_days)
             ));
         }
         if let Some(d) = &self.docs {
             describe_documents(d, inputs, rolled_days)
         } else if uses_snapshot_chain {
             if rolled_days > 0 {
-                format!(
-                    "embedded snapshot of {} rolled forward {} days",
-                    self.snap.as_of, rolled_days
-                )
+                format!("{from} rolled forward {}", days(rolled_days))
             } else {
-                format!("embedded snapshot of {}", self.snap.as_of)
+                from
             }
         } else {
             "flags".to_string()
         }
+    }
+}
+
+/// `1 day`, `159 days`.
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{n} days")
     }
 }
 
@@ -510,7 +539,7 @@ fn doc_read_error(name: &str, e: std::io::Error) -> Error {
 /// without documents. Warnings the documents carry (a node's `warnings`) go to stderr.
 pub fn base_from_documents(
     paths: &[PathBuf],
-    snap: &Snapshot,
+    snap: &BaseSnapshot,
     inputs: &NetworkInputs,
 ) -> Result<Option<DocumentBase>, Error> {
     if paths.is_empty() {
@@ -524,9 +553,9 @@ pub fn base_from_documents(
     }
     let merged = documents::merge(&docs);
     let today = Utc::now().date_naive();
-    let fallback = format!("embedded snapshot of {}", snap.as_of);
+    let fallback = snap.label();
     merged
-        .base_state(&snap.state(), &fallback, inputs, today)
+        .base_state(&snap.snap.state(), &fallback, inputs, today)
         .map(Some)
 }
 
@@ -541,7 +570,7 @@ pub fn describe_documents(base: &DocumentBase, inputs: &NetworkInputs, rolled_da
         base.source.clone()
     };
     if rolled_days > 0 {
-        s.push_str(&format!("; rolled forward {rolled_days} days"));
+        s.push_str(&format!("; rolled forward {}", days(rolled_days)));
     }
     s
 }

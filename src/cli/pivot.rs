@@ -82,7 +82,7 @@ pub fn run(a: &PivotArgs) -> Result<(), Error> {
                     table.len()
                 ),
                 format!(
-                    "default lease rate: {}/kW-month, the median implied rate of the {n} powered-shell leases (rows repeating an earlier deal's cumulative total and GPU-cloud contracts left out)",
+                    "default lease rate: {}/kW-month, the median implied rate of the {n} colocation leases (rows repeating an earlier deal's cumulative total and GPU-cloud contracts left out)",
                     usd(m, 2)
                 ),
             ],
@@ -152,7 +152,7 @@ fn resolve(
         (None, Some((m, n))) => (m, Some(n)),
         (None, None) => {
             return Err(Error::runtime(
-                "data/hpc_deals.csv has no powered-shell lease to take a default rate from; give --lease-usd-per-kw-month",
+                "data/hpc_deals.csv has no colocation lease to take a default rate from; give --lease-usd-per-kw-month",
             ))
         }
     };
@@ -476,7 +476,7 @@ fn preamble(
             usd(i.lease_usd_per_kw_month, 2),
             match n.lease_default {
                 Some(k) => format!(
-                    " (default: the median implied rate of the {k} powered-shell leases in data/hpc_deals.csv; --deals lists them)"
+                    " (default: the median implied rate of the {k} colocation leases in data/hpc_deals.csv; --deals lists them)"
                 ),
                 None => String::new(),
             },

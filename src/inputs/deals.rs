@@ -7,9 +7,10 @@ use crate::error::Error;
 /// The deal table embedded in the binary.
 pub const EMBEDDED_DEALS_CSV: &str = include_str!("../../data/hpc_deals.csv");
 
-/// The `lease_type` of a powered-shell (colocation) lease: the landlord delivers power, cooling
-/// and the building; the tenant brings the GPUs.
-pub const POWERED_SHELL: &str = "powered_shell";
+/// The `lease_type` of a colocation lease: the landlord builds and runs a turnkey data hall
+/// (power, cooling, the building and its fit-out); the tenant brings the GPUs. The deals' sources
+/// describe these, not bare powered shells, which is also what $8–11M per MW of IT buys.
+pub const COLOCATION: &str = "colocation";
 
 /// One deal, as the CSV holds it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -49,7 +50,7 @@ pub struct DealRow {
     pub contract_value_usd_bn: f64,
     /// value / years / kW / 12, USD per kW-month (empty for GPU-cloud contracts).
     pub implied_usd_per_kw_month: Option<f64>,
-    /// `powered_shell` or `gpu_cloud` (a contract that includes the GPUs).
+    /// `colocation` or `gpu_cloud` (a contract that includes the GPUs).
     pub lease_type: String,
     /// True when the row repeats an earlier deal's total (an expansion reported cumulatively).
     pub cumulative: bool,
@@ -66,7 +67,7 @@ pub fn parse(csv_text: &str) -> Result<Vec<DealRow>, Error> {
     for (i, rec) in rdr.deserialize::<DealRecord>().enumerate() {
         let r = rec.map_err(|e| Error::input(format!("deal table row {}: {e}", i + 2)))?;
         let cumulative = r.site.to_ascii_lowercase().contains("cumulative");
-        let in_default_median = r.lease_type == POWERED_SHELL
+        let in_default_median = r.lease_type == COLOCATION
             && !cumulative
             && r.implied_usd_per_kw_month.is_some_and(f64::is_finite);
         out.push(DealRow {
@@ -95,7 +96,7 @@ pub fn embedded() -> Vec<DealRow> {
 }
 
 /// The default lease rate: the median implied USD per kW-month of the rows marked
-/// `in_default_median` (powered-shell leases, cumulative repeats and GPU-cloud contracts
+/// `in_default_median` (colocation leases, cumulative repeats and GPU-cloud contracts
 /// left out), and how many rows it took. `None` when no row qualifies.
 pub fn median_lease_usd_per_kw_month(deals: &[DealRow]) -> Option<(f64, usize)> {
     let mut v: Vec<f64> = deals
@@ -143,7 +144,7 @@ mod tests {
     }
 
     #[test]
-    fn default_is_the_median_of_eight_powered_shell_leases() {
+    fn default_is_the_median_of_eight_colocation_leases() {
         // 101.9, 121.5, 148.8, 154.2 | 155.6, 158.4, 158.7, 177.4 -> (154.2 + 155.6) / 2.
         let (m, n) = median_lease_usd_per_kw_month(&embedded()).unwrap();
         assert_eq!(n, 8);
@@ -161,7 +162,7 @@ mod tests {
 
     #[test]
     fn bad_table_names_the_row() {
-        let e = parse("announced,landlord,tenant,backstop,site,mw_it,term_years,contract_value_usd_bn,implied_usd_per_kw_month,lease_type,source\n2025,a,b,,c,lots,1,1,1,powered_shell,s\n")
+        let e = parse("announced,landlord,tenant,backstop,site,mw_it,term_years,contract_value_usd_bn,implied_usd_per_kw_month,lease_type,source\n2025,a,b,,c,lots,1,1,1,colocation,s\n")
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("deal table row 2:"), "{e}");

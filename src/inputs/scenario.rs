@@ -257,6 +257,7 @@ pub fn network_inputs(spec: &Spec, today: Option<NaiveDate>) -> Result<NetworkIn
     let pct = |name: &str| -> Result<f64, Error> { Ok(spec.num(name)?.unwrap_or(0.0) / 100.0) };
     Ok(NetworkInputs {
         start: spec.date("start", today)?,
+        today,
         height: spec.num("height")?.map(|h| h as u64),
         difficulty: spec.num("difficulty")?,
         hashrate_hs: spec.num("network-hashrate")?.map(|eh| eh * 1e18),

@@ -116,7 +116,7 @@ impl<D: Drivers> Engine<D> {
         Engine {
             drivers,
             date: state.date,
-            x: state.height as f64,
+            x: state.height as f64 + state.block_progress.clamp(0.0, 1.0 - f64::EPSILON),
             epoch,
             era,
             subsidy_btc: chain::subsidy_btc(next),
@@ -144,20 +144,21 @@ impl<D: Drivers> Engine<D> {
         &mut self.drivers
     }
 
-    /// The network state at 00:00 UTC of [`Engine::date`]: whole-block height, difficulty,
-    /// the current epoch's elapsed time, and today's hashrate, price and fees from the drivers.
+    /// The network state at 00:00 UTC of [`Engine::date`]: whole-block height and the block in
+    /// progress, difficulty, the current epoch's elapsed time, and today's hashrate, price and
+    /// fees from the drivers. An engine started from it continues exactly as this one would.
     pub fn state(&mut self) -> NetworkState {
         let dd = self.drivers.day(self.date, self.prev.as_ref());
-        let height = self.x.floor() as u64;
-        // The fraction of the block in progress counts as already-elapsed epoch time.
+        let height = self.x.floor();
         NetworkState {
             date: self.date,
-            height,
+            height: height as u64,
             difficulty: self.difficulty,
             hashrate_hs: dd.hashrate_hs,
             fees_btc_per_block: dd.fees_btc_per_block,
             price_usd: dd.price_usd,
             epoch_elapsed_s: Some(self.epoch_elapsed_s),
+            block_progress: self.x - height,
         }
     }
 
@@ -294,7 +295,7 @@ impl NetworkInputs {
         if let Some(v) = self.fees_btc_per_block {
             check_model("fees", v, 1.0)?;
         }
-        let start = self.start.unwrap_or(base.date);
+        let start = self.start_on(base);
         let base_drivers = self.paths(base);
         let mut state = if start >= base.date {
             roll_forward(base, base_drivers, start)
@@ -303,6 +304,7 @@ impl NetworkInputs {
             NetworkState {
                 date: start,
                 epoch_elapsed_s: None,
+                block_progress: 0.0,
                 ..base.clone()
             }
         } else {
@@ -314,6 +316,7 @@ impl NetworkInputs {
         let rolled_days = (start - base.date).num_days().max(0);
         if self.gives_chain_state() {
             state.epoch_elapsed_s = None;
+            state.block_progress = 0.0;
         }
         if let Some(h) = self.height {
             state.height = h;
@@ -362,6 +365,7 @@ mod tests {
             fees_btc_per_block: 0.0,
             price_usd: 100_000.0,
             epoch_elapsed_s: None,
+            block_progress: 0.0,
         }
     }
 
@@ -458,5 +462,70 @@ mod tests {
             .1;
         let t = 1000.0 * 600.0 + 1016.0 * 300.0;
         assert!((ratio - 1_209_600.0 / t).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_rolled_start_continues_one_continuous_run() {
+        // Mid-epoch, mid-block, with growth: roll 1..40 days, then run; the days agree with
+        // one run from the base to 1e-9 (the block in progress is kept across the roll).
+        let mut base = state(955_584 + 700, 133.87e12);
+        base.hashrate_hs = 984e18;
+        base.fees_btc_per_block = 0.02;
+        base.epoch_elapsed_s = Some(700.0 * 590.0);
+        let inputs = |start: Option<NaiveDate>| NetworkInputs {
+            start,
+            hashrate_growth: 0.4,
+            fee_growth: 0.1,
+            price_growth: 0.2,
+            ..NetworkInputs::default()
+        };
+        let whole = inputs(None).resolve(&base).unwrap();
+        let continuous: Vec<NetDay> = Engine::new(&whole.state, whole.drivers).take(80).collect();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-300);
+        for skip in [1_usize, 7, 13, 40] {
+            let start = base.date + Duration::days(skip as i64);
+            let rolled = inputs(Some(start)).resolve(&base).unwrap();
+            assert_eq!(rolled.rolled_days, skip as i64);
+            assert!(rolled.state.block_progress > 0.0 && rolled.state.block_progress < 1.0);
+            let days = Engine::new(&rolled.state, rolled.drivers).take(80 - skip);
+            for (a, b) in days.zip(&continuous[skip..]) {
+                assert_eq!(a.date, b.date);
+                assert_eq!(a.height, b.height, "{}", a.date);
+                for (x, y, what) in [
+                    (a.blocks, b.blocks, "blocks"),
+                    (a.difficulty, b.difficulty, "difficulty"),
+                    (a.hashrate_hs, b.hashrate_hs, "hashrate"),
+                    (a.price_usd, b.price_usd, "price"),
+                    (a.fees_btc_per_block, b.fees_btc_per_block, "fees"),
+                    (
+                        a.hashvalue_btc_per_ph_day,
+                        b.hashvalue_btc_per_ph_day,
+                        "hashvalue",
+                    ),
+                    (a.network_subsidy_btc, b.network_subsidy_btc, "subsidy"),
+                ] {
+                    assert!(close(x, y), "skip {skip}, {} {what}: {x} vs {y}", a.date);
+                }
+                assert_eq!(a.retargets.len(), b.retargets.len(), "{}", a.date);
+            }
+        }
+    }
+
+    #[test]
+    fn the_default_start_is_today_never_before_the_base() {
+        let base = state(900_000, 100e12);
+        let today = |t: &str| NetworkInputs {
+            today: Some(d(t)),
+            ..NetworkInputs::default()
+        };
+        assert_eq!(today("2026-03-01").start_on(&base), d("2026-03-01"));
+        assert_eq!(today("2025-12-01").start_on(&base), base.date);
+        assert_eq!(NetworkInputs::default().start_on(&base), base.date);
+        let pinned = NetworkInputs {
+            start: Some(d("2026-01-05")),
+            ..today("2026-03-01")
+        };
+        assert_eq!(pinned.start_on(&base), d("2026-01-05"));
+        assert_eq!(today("2026-03-01").resolve(&base).unwrap().rolled_days, 59);
     }
 }

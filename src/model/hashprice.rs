@@ -107,6 +107,7 @@ mod tests {
             fees_btc_per_block: 0.02,
             price_usd: 100_000.0,
             epoch_elapsed_s: None,
+            block_progress: 0.0,
         };
         let r = hashprice(&net, Some(20.0), Some(0.05)).unwrap();
         assert!(

@@ -25,6 +25,10 @@ pub struct NetworkState {
     pub price_usd: f64,
     /// Seconds the current epoch's blocks took before `date`; `None` counts them at 600 s each.
     pub epoch_elapsed_s: Option<f64>,
+    /// The expected fraction of block `height + 1` already mined at 00:00 UTC of `date`, in
+    /// `[0, 1)`: 0 for a fetched or given tip, the block in progress for a state the engine
+    /// rolled forward (so a rolled start continues exactly where one continuous run would be).
+    pub block_progress: f64,
 }
 
 impl NetworkState {
@@ -36,6 +40,12 @@ impl NetworkState {
         check_model("fees", self.fees_btc_per_block, 1.0)?;
         if let Some(e) = self.epoch_elapsed_s {
             non_negative("epoch elapsed seconds", e)?;
+        }
+        if !(0.0..1.0).contains(&self.block_progress) {
+            return Err(Error::input(format!(
+                "the block in progress must be a fraction in [0, 1), got {}",
+                self.block_progress
+            )));
         }
         Ok(())
     }
@@ -247,6 +257,7 @@ impl Snapshot {
             fees_btc_per_block: self.fees_btc_per_block.value,
             price_usd: self.btc_price_usd.value,
             epoch_elapsed_s: self.epoch_elapsed_s.as_ref().map(|f| f.value),
+            block_progress: 0.0,
         }
     }
 }
@@ -295,8 +306,12 @@ mod tests {
 /// applies them to a base state.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkInputs {
-    /// First day; `None` is the base state's date.
+    /// First day as the user gave it; `None` is [`NetworkInputs::today`].
     pub start: Option<NaiveDate>,
+    /// Today (UTC), the first day when no start is given; a base state dated later starts on
+    /// its own date. `None` starts on the base state's date. The model reads no clock: the
+    /// caller passes the date.
+    pub today: Option<NaiveDate>,
     /// Chain tip height at the start.
     pub height: Option<u64>,
     /// Difficulty at the start.
@@ -330,6 +345,13 @@ impl NetworkInputs {
     /// True when the user gave the chain's state (height, difficulty or hashrate).
     pub fn gives_chain_state(&self) -> bool {
         self.height.is_some() || self.difficulty.is_some() || self.hashrate_hs.is_some()
+    }
+
+    /// The first day of a run on `base`: the given start, else today, else the base's date
+    /// (a base dated after today starts on its own date).
+    pub fn start_on(&self, base: &NetworkState) -> NaiveDate {
+        self.start
+            .unwrap_or_else(|| self.today.map_or(base.date, |t| t.max(base.date)))
     }
 
     /// Growth paths from a state's figures on its date.

@@ -672,6 +672,7 @@ mod tests {
             fees_btc_per_block: 0.03,
             price_usd: 89_000.0,
             epoch_elapsed_s: None,
+            block_progress: 0.0,
         }
     }
 

@@ -573,15 +573,15 @@ pub static PARAMS: &[Param] = &[
         unit: Unit::None,
         value_name: "DATE",
         default: Some(Default {
-            value: "the snapshot's date",
-            source: "data/network.json as_of; a later start rolls the snapshot forward",
+            value: "today (UTC)",
+            source: "the clock; the network state in force (stored by `network update`, else data/network.json) is rolled forward to it",
         }),
         bounds: Bounds::NONE,
         plausible: Plausible::Any,
         per_machine: false,
         varies: false,
         solve: None,
-        help: "First day, YYYY-MM-DD or `today` (UTC). A start after the snapshot rolls the snapshot forward by the model.",
+        help: "First day, YYYY-MM-DD or `today` (UTC). A start after the network state's date rolls the state forward by the model (one stderr line says so).",
     },
     Param {
         name: "height",
@@ -1144,7 +1144,7 @@ pub static PARAMS: &[Param] = &[
     pivot_num("pue", "pue", Section::Site, Unit::None, "RATIO", Some(Default { value: "1.45", source: "Cipher Barber Lake: 244 MW gross for 168 MW IT" }), Bounds::from(1.0, 10.0), "Site power / IT power after the conversion."),
     pivot_num("it-mw", "it_mw", Section::Site, Unit::Mw, "MW", None, Bounds::above(0.0, 1e6), "Critical IT load the conversion yields, MW (instead of --pue)."),
     // Lease.
-    pivot_num("lease-usd-per-kw-month", "lease_usd_per_kw_month", Section::Lease, Unit::UsdPerKwMonth, "USD", Some(Default { value: "the median of the powered-shell deals", source: "data/hpc_deals.csv (see pivot --deals)" }), Bounds::from(0.0, 1e6), "Lease rate in the first lease year, USD per kW of IT per month."),
+    pivot_num("lease-usd-per-kw-month", "lease_usd_per_kw_month", Section::Lease, Unit::UsdPerKwMonth, "USD", Some(Default { value: "the median of the colocation deals", source: "data/hpc_deals.csv (see pivot --deals)" }), Bounds::from(0.0, 1e6), "Lease rate in the first lease year, USD per kW of IT per month."),
     pivot_num("lease-years", "lease_years", Section::Lease, Unit::Years, "YEARS", Some(Default { value: "15", source: "Hut 8 River Bend, Applied Digital, Galaxy Helios, Cipher-AWS" }), Bounds { min: 0.0, min_open: true, max: 50.0, range: true }, "Lease term, years."),
     pivot_num("lease-escalator", "lease_escalator", Section::Lease, Unit::PctPerYear, "PCT", Some(Default { value: "0", source: "the deals' implied rates are averages over their terms" }), Bounds::above(-100.0, 1000.0), "Lease escalator, % a year, applied on each lease anniversary."),
     pivot_num("noi-margin", "noi_margin", Section::Lease, Unit::Pct, "PCT", Some(Default { value: "85", source: "TeraWulf ~85%, Cipher 80-90% (FACTS.md 6.1)" }), Bounds::between(0.0, 100.0), "Net operating income as % of rent."),

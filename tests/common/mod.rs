@@ -4,14 +4,59 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// The minecalc binary under test.
-pub fn minecalc() -> Command {
-    Command::cargo_bin("minecalc").unwrap()
+/// The embedded snapshot's date (data/network.json `as_of`).
+pub const SNAPSHOT_DATE: &str = "2026-06-26";
+
+/// A data directory no test writes to, so a run never reads the machine's stored snapshot
+/// (`minecalc network update`): every run starts from the embedded one.
+pub fn empty_data_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-minecalc-data-dir")
 }
 
-/// Runs minecalc and returns stdout, asserting success and a quiet stderr.
+/// The minecalc binary under test, on the embedded snapshot.
+pub fn minecalc() -> Command {
+    let mut c = Command::cargo_bin("minecalc").unwrap();
+    c.env("MINECALC_DATA_DIR", empty_data_dir());
+    c
+}
+
+/// The commands that take `--start` and run on the network state.
+const TAKES_START: [&str; 8] = [
+    "project",
+    "sweep",
+    "breakeven",
+    "pivot",
+    "hashprice",
+    "machines",
+    "halvings",
+    "network",
+];
+
+/// `args` with `--start SNAPSHOT_DATE` after the command when it takes one and no `--start`
+/// is given (it overrides a scenario file's `start`; no test scenario sets one) and no
+/// `--network` document dates the state: the default start is today, so an unpinned run
+/// would depend on the clock. Tests of the default start call [`minecalc`] directly.
+pub fn pinned<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut v = args.to_vec();
+    let subcommand = args.get(1).is_some_and(|a| !a.starts_with('-'));
+    let takes = args.first().is_some_and(|c| TAKES_START.contains(c))
+        && !(args[0] == "network" && subcommand)
+        && !args.iter().any(|a| {
+            a.starts_with("--start")
+                || *a == "--network"
+                || a.starts_with("--network=")
+                || *a == "--help"
+        });
+    if takes {
+        v.splice(1..1, ["--start", SNAPSHOT_DATE]);
+    }
+    v
+}
+
+/// Runs minecalc and returns stdout, asserting success and a quiet stderr. The start is
+/// pinned to the snapshot's date unless given ([`pinned`]).
 pub fn run_ok(args: &[&str]) -> String {
-    let out = minecalc().args(args).output().unwrap();
+    let out = minecalc().args(pinned(args)).output().unwrap();
     assert!(
         out.status.success(),
         "{args:?}: {}",
@@ -28,7 +73,7 @@ pub fn run_ok(args: &[&str]) -> String {
 /// Runs minecalc expecting exit status `code` (1: runtime failure, 2: bad input), one
 /// `minecalc: ` line on stderr and nothing on stdout; returns the line.
 pub fn run_err_code(args: &[&str], code: i32) -> String {
-    let out = minecalc().args(args).output().unwrap();
+    let out = minecalc().args(pinned(args)).output().unwrap();
     let e = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(code), "{args:?}: {e}");
     assert!(out.stdout.is_empty(), "{args:?} wrote to stdout");

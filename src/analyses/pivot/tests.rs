@@ -20,6 +20,7 @@ fn flat_network() -> NetworkState {
         fees_btc_per_block: 0.0,
         price_usd: 100_000.0,
         epoch_elapsed_s: None,
+        block_progress: 0.0,
     }
 }
 

@@ -23,6 +23,7 @@ fn scenario(price_growth: f64, curtail: bool) -> Scenario {
         fees_btc_per_block: 0.02,
         price_usd: 100_000.0,
         epoch_elapsed_s: None,
+        block_progress: 0.0,
     };
     let mut fleet = Fleet::single(FleetGroup {
         label: "site".into(),
