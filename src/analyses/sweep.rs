@@ -16,6 +16,15 @@ use crate::params::{self, Param, Section, PARAMS};
 /// Most combinations one sweep may have.
 pub const MAX_COMBINATIONS: usize = 10_000_000;
 
+/// A computed range value to 12 significant digits: the nearest `f64` to the decimal a person
+/// would write.
+fn as_written(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
 /// One swept parameter and its values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Axis {
@@ -101,7 +110,11 @@ pub fn parse_axis_with(text: &str, accept: &dyn Fn(&Param) -> bool) -> Result<Ax
         if n > MAX_COMBINATIONS {
             return Err(bad(&format!("{n} values is more than {MAX_COMBINATIONS}")));
         }
-        (0..n).map(|i| start + i as f64 * step).collect()
+        // From an integer index, then to 12 significant digits: the value as it would be
+        // written (0.07, not 0.06999999999999999), in the scenario and in the output.
+        (0..n)
+            .map(|i| as_written(start + i as f64 * step))
+            .collect()
     } else {
         spec.split(',')
             .map(num)
@@ -443,7 +456,10 @@ mod tests {
     fn ranges_come_from_an_index() {
         let a = parse_axis("power-cost=0.03:0.08:0.01").unwrap();
         assert_eq!(a.values.len(), 6);
-        assert_eq!(a.values[5], 0.03 + 5.0 * 0.01);
+        assert_eq!(a.values[5], 0.08);
+        let a = parse_axis("power-cost=0.01:0.10:0.01").unwrap();
+        assert_eq!(a.values[5].to_string(), "0.06");
+        assert_eq!(a.values[6].to_string(), "0.07");
         assert_eq!(a.column(), "power_cost_usd_per_kwh");
         assert_eq!(
             parse_axis("price-growth=0,25,50%").unwrap().values,

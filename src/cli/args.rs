@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use minecalc::model::projection::Period;
-use minecalc::report::{prefix_value, Format};
+use minecalc::report::{Digits, Format, Style};
 use serde_json::Value;
 
 /// Parses `NAME=VALUE`.
@@ -17,10 +17,10 @@ pub fn parse_tag(s: &str) -> Result<(String, String), String> {
     }
 }
 
-/// Leading columns from `--tag`.
+/// Leading columns from `--tag`: text, exactly as given (`007` stays `007`).
 pub fn tag_prefix(tags: &[(String, String)]) -> Vec<(String, Value)> {
     tags.iter()
-        .map(|(k, v)| (k.clone(), prefix_value(v)))
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
         .collect()
 }
 
@@ -95,9 +95,62 @@ pub struct OutputArgs {
     /// Leave out the header row (CSV and table).
     #[arg(long)]
     pub no_header: bool,
-    /// Write to FILE (atomically: a failure never leaves half a file) instead of stdout.
+    /// Write to FILE (atomically: a failure never leaves half a file) instead of stdout; `-` is stdout.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Significant digits of computed numbers in CSV, JSON and NDJSON (1 to 17), or `full` for
+    /// full round-trip precision. Values you give print as written.
+    #[arg(long, value_name = "N|full", default_value = "12", value_parser = parse_digits)]
+    pub digits: Digits,
+    /// Only these columns, in this order (CSV names, comma-separated), in every format.
+    #[arg(long, value_name = "COLUMN,...", value_delimiter = ',')]
+    pub columns: Option<Vec<String>>,
+    /// Show every column of the table, however wide (the table otherwise fits the terminal's
+    /// width, or COLUMNS).
+    #[arg(long)]
+    pub wide: bool,
+}
+
+impl OutputArgs {
+    /// The file to write, `None` for stdout (no `-o`, or `-o -`).
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.output.as_deref().filter(|p| p.as_os_str() != "-")
+    }
+
+    /// The writer's style: header, digits, columns and the width the table fits.
+    pub fn style(&self) -> Style {
+        Style {
+            header: !self.no_header,
+            digits: self.digits,
+            columns: self
+                .columns
+                .as_ref()
+                .map(|c| c.iter().map(|s| s.trim().to_string()).collect()),
+            width: if self.wide || self.path().is_some() {
+                None
+            } else {
+                terminal_width()
+            },
+        }
+    }
+}
+
+/// The width the table fits: COLUMNS when set to a number, else the terminal's when stdout
+/// is one, else none (a pipe or file gets the whole table).
+pub fn terminal_width() -> Option<usize> {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return Some(n);
+    }
+    terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
+}
+
+/// Parses `--digits`.
+pub fn parse_digits(s: &str) -> Result<Digits, String> {
+    s.parse()
 }
 
 /// Parses a finite number.

@@ -110,11 +110,7 @@ pub fn run(a: &BacktestArgs) -> Result<(), Error> {
     let (x0, source) = backtest::start_height(&history, a.height);
     let format: Format = a.output.format.into();
     let period: Period = super::args::period_or_default(a.period, format);
-    let mut w = RowWriter::new(
-        format,
-        !a.output.no_header,
-        Dest::open(a.output.output.as_deref())?,
-    );
+    let mut w = RowWriter::new(format, &a.output.style(), Dest::open(a.output.path())?);
     let tags = tag_prefix(&a.tag);
     let mut agg = Aggregator::new(period);
     let mut summary = SummaryBuilder::new(fleet.capex_usd);

@@ -139,8 +139,8 @@ pub fn run(a: &BreakevenArgs) -> Result<(), Error> {
     ];
     write_all_prefixed(
         format,
-        !a.output.no_header,
-        a.output.output.as_deref(),
+        &a.output.style(),
+        a.output.path(),
         pre,
         &[(column, value)],
         &be,

@@ -138,8 +138,8 @@ impl TableRow for ParamRow {
 /// Runs `minecalc params`.
 pub fn run(a: &ParamsArgs) -> Result<(), Error> {
     let format: Format = a.output.format.into();
-    let header = !a.output.no_header;
-    let out = a.output.output.as_deref();
+    let header = &a.output.style();
+    let out = a.output.path();
     if let Some(name) = &a.name {
         let p = params::lookup(name).ok_or_else(|| {
             let hint = params::suggest(name, PARAMS.iter().map(|p| p.name))

@@ -41,8 +41,8 @@ pub fn run(a: &HalvingsArgs) -> Result<(), Error> {
     ];
     write_all(
         a.output.format.into(),
-        !a.output.no_header,
-        a.output.output.as_deref(),
+        &a.output.style(),
+        a.output.path(),
         pre,
         Vec::new(),
         &rows,

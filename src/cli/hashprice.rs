@@ -30,8 +30,8 @@ pub fn run(a: &HashpriceArgs) -> Result<(), Error> {
         net.spec.num("power-cost")?,
     )?;
     let format: Format = a.output.format.into();
-    let header = !a.output.no_header;
-    let out = a.output.output.as_deref();
+    let header = &a.output.style();
+    let out = a.output.path();
     if format == Format::Table {
         let pre = vec![format!(
             "minecalc hashprice: network from {}; 1 PH/s for one day, 100% uptime, no pool fee",

@@ -62,8 +62,8 @@ pub fn run(a: &MachinesArgs) -> Result<(), Error> {
     )];
     write_all(
         a.output.format.into(),
-        !a.output.no_header,
-        a.output.output.as_deref(),
+        &a.output.style(),
+        a.output.path(),
         pre,
         Vec::new(),
         &rows,

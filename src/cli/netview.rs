@@ -94,8 +94,8 @@ pub fn run(a: &NetViewArgs) -> Result<(), Error> {
         a.remove.as_ref(),
     )?;
     let format: Format = a.output.format.into();
-    let header = !a.output.no_header;
-    let out = a.output.output.as_deref();
+    let header = &a.output.style();
+    let out = a.output.path();
     let pre = if format == Format::Table {
         preamble(&net, &v, a.region_efficiency.is_none())
     } else {

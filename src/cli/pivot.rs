@@ -70,8 +70,8 @@ pub enum MineDuring {
 /// Runs `minecalc pivot`.
 pub fn run(a: &PivotArgs) -> Result<(), Error> {
     let format: Format = a.output.format.into();
-    let header = !a.output.no_header;
-    let out = a.output.output.as_deref();
+    let header = &a.output.style();
+    let out = a.output.path();
     let table = deals::embedded();
     let median = deals::median_lease_usd_per_kw_month(&table);
     if a.deals {
@@ -302,11 +302,9 @@ fn map(a: &PivotArgs, setup: &PlanSetup, median: Option<(f64, usize)>) -> Result
     let (first, end) = shard.range(total);
     let bar = Progress::new((end - first) as u64, "combinations");
     let format: Format = a.output.format.into();
-    let mut w = RowWriter::new(
-        format,
-        !a.output.no_header && shard.carries_header(total),
-        Dest::open(a.output.output.as_deref())?,
-    );
+    let mut style = a.output.style();
+    style.header &= shard.carries_header(total);
+    let mut w = RowWriter::new(format, &style, Dest::open(a.output.path())?);
     if format == Format::Table {
         w.preamble(map_preamble(a, setup, median, total));
     }

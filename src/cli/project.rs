@@ -63,11 +63,7 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
             Ok(())
         })?;
     }
-    let mut w = RowWriter::new(
-        format,
-        !a.output.no_header,
-        Dest::open(a.output.output.as_deref())?,
-    );
+    let mut w = RowWriter::new(format, &a.output.style(), Dest::open(a.output.path())?);
     let tags = tag_prefix(&a.tag);
     let write_rows = |label: Option<&str>,
                       rows: &[ProjectionRow],

@@ -305,11 +305,7 @@ impl RiskArgs {
             )?;
         }
         let format: Format = a.output.format.into();
-        let mut w = RowWriter::new(
-            format,
-            !a.output.no_header,
-            Dest::open(a.output.output.as_deref())?,
-        );
+        let mut w = RowWriter::new(format, &a.output.style(), Dest::open(a.output.path())?);
         let tags = tag_prefix(a.tags);
         if format == Format::Table {
             let mut lines = mc_preamble(s, source, &mc, &r.summary);

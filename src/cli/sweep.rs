@@ -128,11 +128,9 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
     let (first, end) = shard.range(total);
     let bar = Progress::new((end - first) as u64, "scenarios");
     let format = a.output.format.into();
-    let mut w = RowWriter::new(
-        format,
-        !a.output.no_header && shard.carries_header(total),
-        Dest::open(a.output.output.as_deref())?,
-    );
+    let mut style = a.output.style();
+    style.header &= shard.carries_header(total);
+    let mut w = RowWriter::new(format, &style, Dest::open(a.output.path())?);
     if format == minecalc::report::Format::Table {
         let mut pre = vec![format!(
             "minecalc sweep: {total} scenarios, network from {}; each row sums its whole horizon",

@@ -117,6 +117,68 @@ pub fn short_trimmed(v: f64) -> String {
     }
 }
 
+/// `x` rounded to `digits` significant digits (1 to 17): the nearest `f64` to the decimal
+/// with that many digits, so it prints without binary noise (0.060000000000000005 is 0.06).
+pub fn round_sig(x: f64, digits: u8) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    let d = usize::from(digits.clamp(1, 17)) - 1;
+    format!("{x:.d$e}").parse().unwrap_or(x)
+}
+
+/// A line of text broken at spaces into lines of at most `width` characters. Continuation
+/// lines are indented under the text after a leading label (`network  ...`), or by two spaces.
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width || width < 20 {
+        return vec![line.to_string()];
+    }
+    // A label is a first word followed by two or more spaces; an indented line keeps its indent.
+    let lead = line.len() - line.trim_start_matches(' ').len();
+    let (indent, head_len) = match line.find("  ") {
+        _ if lead > 0 => (lead.min(width / 2), lead),
+        Some(i) if i < 12 && !line[..i].contains(' ') => {
+            let n = i + line[i..].chars().take_while(|c| *c == ' ').count();
+            (n, n)
+        }
+        _ => (2, 0),
+    };
+    let (head, body) = line.split_at(head_len);
+    let pad = " ".repeat(indent);
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = head.to_string();
+    let mut len = head.chars().count();
+    let mut has_word = false;
+    for word in body.split(' ').filter(|w| !w.is_empty()) {
+        let mut chars: Vec<char> = word.chars().collect();
+        loop {
+            let need = usize::from(has_word) + chars.len();
+            if len + need <= width {
+                if has_word {
+                    cur.push(' ');
+                }
+                cur.extend(&chars);
+                len += need;
+                has_word = true;
+                break;
+            }
+            if !has_word {
+                // A word longer than a line is cut.
+                let take = width - len;
+                cur.extend(&chars[..take]);
+                chars.drain(..take);
+            }
+            out.push(std::mem::replace(&mut cur, pad.clone()));
+            len = indent;
+            has_word = false;
+        }
+    }
+    if has_word {
+        out.push(cur);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +207,34 @@ mod tests {
         assert_eq!(short(0.05), "0.05");
         assert_eq!(short_trimmed(0.05), "0.05");
         assert_eq!(short_trimmed(7.0), "7");
+    }
+
+    #[test]
+    fn rounding_drops_binary_noise() {
+        assert_eq!(round_sig(0.01 + 5.0 * 0.01, 12).to_string(), "0.06");
+        assert_eq!(round_sig(0.060000000000000005, 12).to_string(), "0.06");
+        assert_eq!(round_sig(4464.000000001099, 12).to_string(), "4464");
+        assert_eq!(round_sig(18.000000000000004, 12).to_string(), "18");
+        assert_eq!(round_sig(1.2345678901234567e19, 3), 1.23e19);
+        assert_eq!(round_sig(-0.0, 12), 0.0);
+        assert!(round_sig(f64::NAN, 12).is_nan());
+        // Full digits survive 17.
+        assert_eq!(round_sig(0.1 + 0.2, 17), 0.1 + 0.2);
+    }
+
+    #[test]
+    fn wrapping_keeps_width_and_label() {
+        let line = "network  mempool.space at 2026-11-30: height 925,000, difficulty 133.87 T, 950.0 EH/s, $95,000/BTC, fees 0.02 BTC/block";
+        let lines = wrap(line, 60);
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| l.chars().count() <= 60), "{lines:?}");
+        assert!(lines[1].starts_with("         ") && !lines[1].starts_with("          "));
+        assert_eq!(
+            lines.join(" ").split_whitespace().collect::<Vec<_>>(),
+            line.split_whitespace().collect::<Vec<_>>()
+        );
+        let long = "x".repeat(130);
+        assert!(wrap(&long, 50).iter().all(|l| l.chars().count() <= 50));
+        assert_eq!(wrap("short", 50), vec!["short"]);
     }
 }

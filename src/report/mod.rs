@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use crate::error::Error;
 
-pub use fmt::{musd, num, pct, power, short, short_trimmed, signed_pct, tera, usd, usd_small};
+pub use fmt::{
+    musd, num, pct, power, round_sig, short, short_trimmed, signed_pct, tera, usd, usd_small, wrap,
+};
 
 #[cfg(feature = "charts")]
 pub mod chart;
@@ -38,6 +40,16 @@ pub trait TableRow: Serialize {
     fn table_headers() -> Vec<&'static str>;
     /// Cells of the human table, formatted for reading.
     fn table_cells(&self) -> Vec<String>;
+    /// The CSV column each table column shows, where there is one (by `--columns` and the
+    /// note on columns left out); by default none is known and the table headers are used.
+    fn table_keys() -> Vec<&'static str> {
+        Vec::new()
+    }
+    /// Table columns (indexes into [`TableRow::table_headers`]) in the order they are left
+    /// out when the table is wider than the terminal; by default from the right, never the first.
+    fn table_drop_order() -> Vec<usize> {
+        (1..Self::table_headers().len()).rev().collect()
+    }
 }
 
 /// Where output goes: stdout, or a temporary file renamed over `-o FILE` at the end.
@@ -138,30 +150,137 @@ impl Write for Dest {
     }
 }
 
+/// How many significant digits computed numbers keep in CSV, JSON and NDJSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Digits {
+    /// Rounded to this many significant digits (1 to 17): no binary noise such as
+    /// `0.060000000000000005`.
+    Significant(u8),
+    /// Full round-trip precision: the shortest text that reads back to the same `f64`.
+    Full,
+}
+
+/// Significant digits computed numbers keep by default.
+pub const DEFAULT_DIGITS: u8 = 12;
+
+impl Default for Digits {
+    fn default() -> Digits {
+        Digits::Significant(DEFAULT_DIGITS)
+    }
+}
+
+impl std::str::FromStr for Digits {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Digits, String> {
+        let t = s.trim();
+        if t.eq_ignore_ascii_case("full") {
+            return Ok(Digits::Full);
+        }
+        match t.parse::<u8>() {
+            Ok(n @ 1..=17) => Ok(Digits::Significant(n)),
+            _ => Err(format!(
+                "expected a number of significant digits from 1 to 17, or full (got {s:?})"
+            )),
+        }
+    }
+}
+
+impl Digits {
+    /// `x` as this setting prints it.
+    pub fn round(self, x: f64) -> f64 {
+        match self {
+            Digits::Full => x,
+            Digits::Significant(n) => fmt::round_sig(x, n),
+        }
+    }
+
+    /// A JSON value with its floating-point numbers rounded (integers are exact already).
+    fn round_value(self, v: &Value) -> Value {
+        match v {
+            Value::Number(n) if n.is_f64() && self != Digits::Full => n
+                .as_f64()
+                .and_then(|x| serde_json::Number::from_f64(self.round(x)))
+                .map_or_else(|| v.clone(), Value::Number),
+            other => other.clone(),
+        }
+    }
+}
+
+/// What every writer shares beyond the format: the header row, digits, the columns picked and
+/// the width the human table must fit.
+#[derive(Debug, Clone)]
+pub struct Style {
+    /// Print the header row (CSV and table).
+    pub header: bool,
+    /// Digits of computed numbers (CSV, JSON, NDJSON; user-given leading columns as given).
+    pub digits: Digits,
+    /// The columns to write, in this order, by their CSV names (`None`: all).
+    pub columns: Option<Vec<String>>,
+    /// The width the human table fits by leaving out its less important columns and wrapping
+    /// its text lines (`None`: no limit).
+    pub width: Option<usize>,
+}
+
+impl Default for Style {
+    fn default() -> Style {
+        Style {
+            header: true,
+            digits: Digits::default(),
+            columns: None,
+            width: None,
+        }
+    }
+}
+
+impl Style {
+    /// The default style with the header row on or off.
+    pub fn with_header(header: bool) -> Style {
+        Style {
+            header,
+            ..Style::default()
+        }
+    }
+}
+
+/// The table's columns once the first row has shown them.
+#[derive(Debug, Default)]
+struct TableLayout {
+    headers: Vec<String>,
+    /// The CSV name of each table column (for the note on columns left out).
+    keys: Vec<String>,
+    /// Leading columns aligned left.
+    left: usize,
+    /// Table columns in the order they are left out when the table is too wide.
+    drop_order: Vec<usize>,
+}
+
 /// Writes rows of one type in one format. Table rows are held until [`RowWriter::finish`];
 /// the other formats stream.
 pub struct RowWriter<W: Write> {
     format: Format,
-    header: bool,
+    style: Style,
     out: Option<W>,
     csv: Option<csv::Writer<W>>,
     rows_written: usize,
-    table_headers: Vec<&'static str>,
-    table_prefix: Vec<String>,
+    /// The names of the columns written (after `--columns`).
+    names: Vec<String>,
+    /// Indexes into the full list of columns (leading ones, then the row's) of those written.
+    pick: Vec<usize>,
+    table: TableLayout,
     table_rows: Vec<Vec<String>>,
     preamble: Vec<String>,
     postamble: Vec<String>,
 }
 
 impl<W: Write> RowWriter<W> {
-    /// A writer; `header` false drops the CSV header row.
-    pub fn new(format: Format, header: bool, out: W) -> RowWriter<W> {
+    /// A writer in `format` with `style`.
+    pub fn new(format: Format, style: &Style, out: W) -> RowWriter<W> {
         let (out, csv) = match format {
             Format::Csv => (
                 None,
                 Some(
                     csv::WriterBuilder::new()
-                        .has_headers(header)
+                        .has_headers(false)
                         .from_writer(out),
                 ),
             ),
@@ -169,12 +288,13 @@ impl<W: Write> RowWriter<W> {
         };
         RowWriter {
             format,
-            header,
+            style: style.clone(),
             out,
             csv,
             rows_written: 0,
-            table_headers: Vec::new(),
-            table_prefix: Vec::new(),
+            names: Vec::new(),
+            pick: Vec::new(),
+            table: TableLayout::default(),
             table_rows: Vec::new(),
             preamble: Vec::new(),
             postamble: Vec::new(),
@@ -191,18 +311,106 @@ impl<W: Write> RowWriter<W> {
         self.postamble = lines;
     }
 
+    /// Checks the column names at the first row, resolves `--columns` and lays out the table.
+    fn setup<T: TableRow>(
+        &mut self,
+        prefix: &[(String, Value)],
+        fields: &[&str],
+    ) -> Result<(), Error> {
+        let all: Vec<&str> = prefix
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .chain(fields.iter().copied())
+            .collect();
+        for (i, n) in all.iter().enumerate() {
+            if all[..i].contains(n) {
+                return Err(Error::input(format!(
+                    "the output would have two columns named {n}: a --tag may not be named like a column"
+                )));
+            }
+        }
+        self.pick = match &self.style.columns {
+            None => (0..all.len()).collect(),
+            Some(cols) => {
+                let mut pick = Vec::with_capacity(cols.len());
+                for c in cols {
+                    let Some(i) = all.iter().position(|n| n == c) else {
+                        return Err(Error::input(unknown_column("--columns", c, &all)));
+                    };
+                    if pick.contains(&i) {
+                        return Err(Error::input(format!("--columns names {c} twice")));
+                    }
+                    pick.push(i);
+                }
+                pick
+            }
+        };
+        self.names = self.pick.iter().map(|&i| all[i].to_string()).collect();
+        if self.format == Format::Table {
+            let np = prefix.len();
+            let keys = T::table_keys();
+            let headers = T::table_headers();
+            self.table = if self.style.columns.is_some() {
+                TableLayout {
+                    headers: self
+                        .pick
+                        .iter()
+                        .map(|&i| match keys.iter().position(|k| *k == all[i]) {
+                            Some(j) if i >= np => headers[j].to_string(),
+                            _ => all[i].to_string(),
+                        })
+                        .collect(),
+                    keys: self.names.clone(),
+                    left: 1,
+                    drop_order: Vec::new(),
+                }
+            } else {
+                let mut k: Vec<String> = prefix.iter().map(|(k, _)| k.clone()).collect();
+                k.extend(
+                    headers
+                        .iter()
+                        .enumerate()
+                        .map(|(j, h)| keys.get(j).unwrap_or(h).to_string()),
+                );
+                let mut h: Vec<String> = prefix.iter().map(|(k, _)| k.clone()).collect();
+                h.extend(headers.iter().map(|s| s.to_string()));
+                TableLayout {
+                    headers: h,
+                    keys: k,
+                    left: np + 1,
+                    drop_order: T::table_drop_order().into_iter().map(|j| j + np).collect(),
+                }
+            };
+        }
+        Ok(())
+    }
+
     /// Writes one row after leading columns of its own (tags, swept parameters, a group
-    /// name). The leading columns must be the same, in the same order, for every row.
+    /// name). The leading columns must be the same, in the same order, for every row; their
+    /// values print as given (the row's computed numbers are rounded to the style's digits).
     pub fn write_prefixed<T: TableRow>(
         &mut self,
         prefix: &[(String, Value)],
         row: &T,
     ) -> Result<(), Error> {
-        if prefix.is_empty() {
-            return self.write(row);
-        }
         let Value::Object(fields) = serde_json::to_value(row)? else {
             return Err(Error::runtime("a row that is not an object"));
+        };
+        if self.rows_written == 0 {
+            let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+            self.setup::<T>(prefix, &names)?;
+        }
+        let digits = self.style.digits;
+        let np = prefix.len();
+        let value = |i: usize| -> Value {
+            if i < np {
+                prefix[i].1.clone()
+            } else {
+                fields
+                    .values()
+                    .nth(i - np)
+                    .map_or(Value::Null, |v| digits.round_value(v))
+            }
         };
         match self.format {
             Format::Csv => {
@@ -210,26 +418,35 @@ impl<W: Write> RowWriter<W> {
                     .csv
                     .as_mut()
                     .ok_or_else(|| Error::runtime("writer closed"))?;
-                if self.rows_written == 0 && self.header {
-                    let names = prefix
-                        .iter()
-                        .map(|(k, _)| k.as_str())
-                        .chain(fields.keys().map(String::as_str));
-                    w.write_record(names)?;
+                if self.rows_written == 0 && self.style.header {
+                    w.write_record(&self.names)?;
                 }
-                let cells = prefix
-                    .iter()
-                    .map(|(_, v)| v)
-                    .chain(fields.values())
-                    .map(cell);
-                w.write_record(cells)?;
+                let values: Vec<Value> = if self.pick.len() == np + fields.len() {
+                    // Every column in order: one pass over the row.
+                    prefix
+                        .iter()
+                        .map(|(_, v)| v.clone())
+                        .chain(fields.values().map(|v| digits.round_value(v)))
+                        .collect()
+                } else {
+                    self.pick.iter().map(|&i| value(i)).collect()
+                };
+                w.write_record(values.iter().map(cell))?;
             }
             Format::Json | Format::Ndjson => {
                 let mut obj = serde_json::Map::new();
-                for (k, v) in prefix {
-                    obj.insert(k.clone(), v.clone());
+                if self.pick.len() == np + fields.len() {
+                    for (k, v) in prefix {
+                        obj.insert(k.clone(), v.clone());
+                    }
+                    for (k, v) in &fields {
+                        obj.insert(k.clone(), digits.round_value(v));
+                    }
+                } else {
+                    for (n, &i) in self.names.iter().zip(&self.pick) {
+                        obj.insert(n.clone(), value(i));
+                    }
                 }
-                obj.extend(fields);
                 let w = self
                     .out
                     .as_mut()
@@ -247,12 +464,27 @@ impl<W: Write> RowWriter<W> {
                 }
             }
             Format::Table => {
-                if self.table_rows.is_empty() {
-                    self.table_prefix = prefix.iter().map(|(k, _)| k.clone()).collect();
-                    self.table_headers = T::table_headers();
-                }
-                let mut cells: Vec<String> = prefix.iter().map(|(_, v)| table_cell(v)).collect();
-                cells.extend(row.table_cells());
+                let table_cells = row.table_cells();
+                let cells: Vec<String> = if self.style.columns.is_some() {
+                    let keys = T::table_keys();
+                    self.pick
+                        .iter()
+                        .zip(&self.names)
+                        .map(|(&i, name)| {
+                            if i < np {
+                                return table_cell(&prefix[i].1);
+                            }
+                            match keys.iter().position(|k| k == name) {
+                                Some(j) if j < table_cells.len() => table_cells[j].clone(),
+                                _ => table_cell(&value(i)),
+                            }
+                        })
+                        .collect()
+                } else {
+                    let mut c: Vec<String> = prefix.iter().map(|(_, v)| table_cell(v)).collect();
+                    c.extend(table_cells);
+                    c
+                };
                 self.table_rows.push(cells);
             }
         }
@@ -262,41 +494,7 @@ impl<W: Write> RowWriter<W> {
 
     /// Writes one row.
     pub fn write<T: TableRow>(&mut self, row: &T) -> Result<(), Error> {
-        match self.format {
-            Format::Csv => {
-                if let Some(w) = self.csv.as_mut() {
-                    w.serialize(row)?;
-                }
-            }
-            Format::Json => {
-                let w = self
-                    .out
-                    .as_mut()
-                    .ok_or_else(|| Error::runtime("writer closed"))?;
-                w.write_all(if self.rows_written == 0 {
-                    b"[\n"
-                } else {
-                    b",\n"
-                })?;
-                serde_json::to_writer(&mut *w, row)?;
-            }
-            Format::Ndjson => {
-                let w = self
-                    .out
-                    .as_mut()
-                    .ok_or_else(|| Error::runtime("writer closed"))?;
-                serde_json::to_writer(&mut *w, row)?;
-                w.write_all(b"\n")?;
-            }
-            Format::Table => {
-                if self.table_rows.is_empty() {
-                    self.table_headers = T::table_headers();
-                }
-                self.table_rows.push(row.table_cells());
-            }
-        }
-        self.rows_written += 1;
-        Ok(())
+        self.write_prefixed(&[], row)
     }
 
     /// Ends the output (closes the JSON array, renders the table) and returns the writer.
@@ -319,26 +517,90 @@ impl<W: Write> RowWriter<W> {
                 })?;
             }
             Format::Table => {
+                let width = self.style.width;
+                let wrap = |l: &str| match width {
+                    Some(n) => fmt::wrap(l, n),
+                    None => vec![l.to_string()],
+                };
                 for l in &self.preamble {
-                    writeln!(w, "{l}")?;
+                    for part in wrap(l) {
+                        writeln!(w, "{part}")?;
+                    }
                 }
                 if !self.preamble.is_empty() {
                     writeln!(w)?;
                 }
-                let header = self.header.then(|| {
-                    let mut h: Vec<String> = self.table_prefix.clone();
-                    h.extend(self.table_headers.iter().map(|s| s.to_string()));
-                    h
-                });
-                let text = render_table(header, &self.table_rows, self.table_prefix.len() + 1)?;
+                let (text, left_out) = self.fitted_table()?;
                 writeln!(w, "{text}")?;
+                if !left_out.is_empty() {
+                    let note = format!(
+                        "{} more columns do not fit in {} characters: {}; --wide shows every column, --columns picks them",
+                        left_out.len(),
+                        width.unwrap_or(0),
+                        left_out.join(", ")
+                    );
+                    for part in wrap(&note) {
+                        writeln!(w, "{part}")?;
+                    }
+                }
                 for l in &self.postamble {
-                    writeln!(w, "{l}")?;
+                    for part in wrap(l) {
+                        writeln!(w, "{part}")?;
+                    }
                 }
             }
             _ => {}
         }
         Ok(w)
+    }
+
+    /// The table rendered within the style's width, and the names of the columns left out.
+    fn fitted_table(&self) -> Result<(String, Vec<String>), Error> {
+        let t = &self.table;
+        let mut keep: Vec<usize> = (0..t.headers.len()).collect();
+        let mut left_out = Vec::new();
+        let mut order = t.drop_order.iter();
+        loop {
+            let header = self
+                .style
+                .header
+                .then(|| keep.iter().map(|&i| t.headers[i].clone()).collect());
+            let rows: Vec<Vec<String>> = self
+                .table_rows
+                .iter()
+                .map(|r| {
+                    keep.iter()
+                        .map(|&i| r.get(i).cloned().unwrap_or_default())
+                        .collect()
+                })
+                .collect();
+            let left = keep.iter().filter(|&&i| i < t.left).count().max(1);
+            let text = render_table(header, &rows, left)?;
+            let wide = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            match (self.style.width, order.next()) {
+                (Some(max), Some(&drop)) if wide > max => {
+                    keep.retain(|&i| i != drop);
+                    left_out.push(t.keys.get(drop).cloned().unwrap_or_default());
+                }
+                _ => return Ok((text, left_out)),
+            }
+        }
+    }
+}
+
+/// The message for a column name that is not one: the closest name, then all of them.
+pub fn unknown_column(flag: &str, name: &str, all: &[&str]) -> String {
+    let best = all
+        .iter()
+        .map(|c| (strsim::jaro_winkler(name, c), *c))
+        .filter(|(s, _)| *s > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((_, c)) => format!(
+            "{flag}: no column {name}; did you mean {c}? (columns: {})",
+            all.join(", ")
+        ),
+        None => format!("{flag}: no column {name} (columns: {})", all.join(", ")),
     }
 }
 
@@ -382,13 +644,13 @@ fn render_table(
 /// Writes a whole set of rows to `-o FILE` or stdout.
 pub fn write_all<T: TableRow>(
     format: Format,
-    header: bool,
+    style: &Style,
     output: Option<&Path>,
     preamble: Vec<String>,
     postamble: Vec<String>,
     rows: &[T],
 ) -> Result<(), Error> {
-    let mut w = RowWriter::new(format, header, Dest::open(output)?);
+    let mut w = RowWriter::new(format, style, Dest::open(output)?);
     w.preamble(preamble);
     w.postamble(postamble);
     for r in rows {
@@ -400,13 +662,13 @@ pub fn write_all<T: TableRow>(
 /// Writes one row with leading columns to `-o FILE` or stdout.
 pub fn write_all_prefixed<T: TableRow>(
     format: Format,
-    header: bool,
+    style: &Style,
     output: Option<&Path>,
     preamble: Vec<String>,
     prefix: &[(String, Value)],
     row: &T,
 ) -> Result<(), Error> {
-    let mut w = RowWriter::new(format, header, Dest::open(output)?);
+    let mut w = RowWriter::new(format, style, Dest::open(output)?);
     w.preamble(preamble);
     w.write_prefixed(prefix, row)?;
     w.finish()?.commit()
@@ -436,14 +698,5 @@ fn table_cell(v: &Value) -> String {
             },
         ),
         other => cell(other),
-    }
-}
-
-/// A prefix value: a number where the text is one, else the text.
-pub fn prefix_value(text: &str) -> Value {
-    match text.trim().parse::<f64>() {
-        Ok(x) if x.is_finite() => serde_json::Number::from_f64(x)
-            .map_or_else(|| Value::String(text.into()), Value::Number),
-        _ => Value::String(text.into()),
     }
 }

@@ -26,6 +26,30 @@ impl TableRow for PivotRow {
         ]
     }
 
+    fn table_keys() -> Vec<&'static str> {
+        vec![
+            "year",
+            "start_date",
+            "phase",
+            "btc_price_usd",
+            "hashprice_usd_per_ph_day",
+            "mining_cash_usd",
+            "convert_cash_usd",
+            "cumulative_mining_cash_usd",
+            "cumulative_convert_cash_usd",
+            "npv_mining_usd",
+            "npv_convert_usd",
+            "npv_difference_usd",
+            "breakeven_lease_usd_per_kw_month",
+            "breakeven_price_growth_pct",
+            "events",
+        ]
+    }
+
+    fn table_drop_order() -> Vec<usize> {
+        vec![14, 7, 8, 3, 4, 9, 10, 12, 13, 2, 5, 6, 1]
+    }
+
     fn table_cells(&self) -> Vec<String> {
         vec![
             self.year.to_string(),

@@ -24,6 +24,29 @@ impl TableRow for ProjectionRow {
         ]
     }
 
+    fn table_keys() -> Vec<&'static str> {
+        vec![
+            "date",
+            "days",
+            "height",
+            "difficulty",
+            "network_hashrate_eh_s",
+            "btc_price_usd",
+            "hashprice_usd_per_ph_day",
+            "btc_mined",
+            "revenue_usd",
+            "power_cost_usd",
+            "margin_usd",
+            "cumulative_margin_usd",
+            "events",
+        ]
+    }
+
+    fn table_drop_order() -> Vec<usize> {
+        // Kept longest: the date, the fleet's money and hashprice.
+        vec![3, 2, 1, 4, 5, 12, 11, 9, 8, 6, 7]
+    }
+
     fn table_cells(&self) -> Vec<String> {
         let events = if self.days == 1 {
             // Drop the timestamp for the table; CSV and JSON keep it.
@@ -217,6 +240,26 @@ impl TableRow for crate::inputs::machines::MachineRow {
         ]
     }
 
+    fn table_keys() -> Vec<&'static str> {
+        vec![
+            "model",
+            "hashrate_ths",
+            "power_w",
+            "efficiency_j_per_th",
+            "release_year",
+            "cooling",
+            "verification",
+            "revenue_usd_per_day",
+            "power_cost_usd_per_day",
+            "margin_usd_per_day",
+            "breakeven_power_cost_usd_per_kwh",
+        ]
+    }
+
+    fn table_drop_order() -> Vec<usize> {
+        vec![6, 5, 4, 8, 7, 2, 1, 10]
+    }
+
     fn table_cells(&self) -> Vec<String> {
         let opt = |v: Option<f64>, d: usize| v.map_or(String::new(), |x| usd(x, d));
         vec![
@@ -249,6 +292,24 @@ impl TableRow for crate::model::summary::Summary {
             "payback",
             "NPV",
         ]
+    }
+
+    fn table_keys() -> Vec<&'static str> {
+        vec![
+            "btc_mined",
+            "revenue_usd",
+            "power_cost_usd",
+            "margin_usd",
+            "margin_before_halving_usd_per_day",
+            "margin_after_halving_usd_per_day",
+            "first_negative_margin_date",
+            "payback_date",
+            "npv_usd",
+        ]
+    }
+
+    fn table_drop_order() -> Vec<usize> {
+        vec![2, 1, 4, 5, 7, 6, 8, 0]
     }
 
     fn table_cells(&self) -> Vec<String> {
@@ -319,6 +380,24 @@ impl TableRow for crate::analyses::sweep::SweepRow {
         h
     }
 
+    fn table_keys() -> Vec<&'static str> {
+        let mut k = crate::model::summary::Summary::table_keys();
+        k.extend([
+            "loss_probability_pct",
+            "net_usd_p5",
+            "net_usd_p50",
+            "net_usd_p95",
+        ]);
+        k
+    }
+
+    fn table_drop_order() -> Vec<usize> {
+        // The risk columns before the summary's least read ones.
+        let mut d = vec![2, 1, 4, 5, 10, 12, 7, 6];
+        d.extend([11, 8, 9, 0]);
+        d
+    }
+
     fn table_cells(&self) -> Vec<String> {
         let mut c = self.summary.table_cells();
         let opt = |v: Option<f64>| v.map_or(String::new(), |x| usd(x, 0));
@@ -357,6 +436,29 @@ impl TableRow for crate::analyses::netview::CohortRow {
             "after: hashprice",
             "after: margin",
         ]
+    }
+
+    fn table_keys() -> Vec<&'static str> {
+        vec![
+            "name",
+            "share_pct",
+            "hashrate_eh_s",
+            "efficiency_j_per_th",
+            "power_cost_usd_per_kwh",
+            "power_gw",
+            "energy_twh_per_year",
+            "revenue_usd_per_day",
+            "electricity_usd_per_day",
+            "hashcost_usd_per_ph_day",
+            "margin_usd_per_ph_day",
+            "breakeven_power_cost_usd_per_kwh",
+            "hashprice_after_usd_per_ph_day",
+            "margin_after_usd_per_ph_day",
+        ]
+    }
+
+    fn table_drop_order() -> Vec<usize> {
+        vec![6, 5, 8, 7, 9, 13, 12, 4, 3, 11, 2]
     }
 
     fn table_cells(&self) -> Vec<String> {
@@ -402,6 +504,21 @@ impl TableRow for crate::analyses::netview::RegionRow {
             "EH/s after",
             "GW after",
             "as of",
+        ]
+    }
+
+    fn table_keys() -> Vec<&'static str> {
+        vec![
+            "region",
+            "code",
+            "share_pct",
+            "hashrate_eh_s",
+            "power_gw",
+            "removed_eh_s",
+            "share_after_pct",
+            "hashrate_after_eh_s",
+            "power_after_gw",
+            "as_of",
         ]
     }
 

@@ -13,10 +13,12 @@ pub fn empty_data_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-minecalc-data-dir")
 }
 
-/// The minecalc binary under test, on the embedded snapshot.
+/// The minecalc binary under test, on the embedded snapshot (and without the caller's
+/// COLUMNS: tables at full width).
 pub fn minecalc() -> Command {
     let mut c = Command::cargo_bin("minecalc").unwrap();
     c.env("MINECALC_DATA_DIR", empty_data_dir());
+    c.env_remove("COLUMNS");
     c
 }
 

@@ -178,8 +178,8 @@ pub fn run(
     };
     write_all(
         format,
-        !a.output.no_header,
-        a.output.output.as_deref(),
+        &a.output.style(),
+        a.output.path(),
         pre,
         Vec::new(),
         std::slice::from_ref(&r.row),

@@ -1,0 +1,244 @@
+//! Output that fits spreadsheets, terminals and scripts: digits, tags as text, `--columns`,
+//! tables that fit a width, `-o -`.
+
+mod common;
+
+use common::{assert_errors, json, minecalc, run_ok};
+
+/// CSV text as (header, rows).
+fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    (h, rows)
+}
+
+/// Every numeric cell of a CSV, as written.
+fn numeric_cells(text: &str) -> Vec<String> {
+    let (_, rows) = csv_rows(text);
+    rows.into_iter()
+        .flatten()
+        .filter(|c| c.parse::<f64>().is_ok())
+        .collect()
+}
+
+/// A cell with binary noise: digits beyond the 12th significant one.
+fn noisy(c: &str) -> bool {
+    let x: f64 = c.parse().unwrap();
+    let twelve: f64 = format!("{x:.11e}").parse().unwrap();
+    twelve != x
+}
+
+#[test]
+fn swept_values_print_as_written() {
+    let out = run_ok(&["sweep", "--vary", "power-cost=0.01:0.10:0.01", "-f", "csv"]);
+    let (h, rows) = csv_rows(&out);
+    assert_eq!(h[0], "power_cost_usd_per_kwh");
+    let first: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        first,
+        ["0.01", "0.02", "0.03", "0.04", "0.05", "0.06", "0.07", "0.08", "0.09", "0.1"]
+    );
+    assert!(out.lines().any(|l| l.starts_with("0.07,")));
+    let pivot = run_ok(&["pivot", "--vary", "pue=1.1:1.5:0.1", "-f", "csv"]);
+    let (_, rows) = csv_rows(&pivot);
+    let pue: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(pue, ["1.1", "1.2", "1.3", "1.4", "1.5"]);
+}
+
+#[test]
+fn computed_numbers_have_no_binary_noise_unless_asked() {
+    let args = ["project", "--days", "40", "--period", "month", "-f", "csv"];
+    let out = run_ok(&args);
+    let noisy_cells: Vec<String> = numeric_cells(&out)
+        .into_iter()
+        .filter(|c| noisy(c))
+        .collect();
+    assert!(noisy_cells.is_empty(), "{noisy_cells:?}");
+    let (h, rows) = csv_rows(&out);
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    assert_eq!(rows[0][col("fees_btc_per_block")], "0.04");
+    // Full precision keeps what the default rounds, and the values agree to 12 digits.
+    let full = run_ok(&[&args[..], &["--digits", "full"]].concat());
+    let (_, frows) = csv_rows(&full);
+    let mut differ = 0;
+    for (a, b) in rows.iter().flatten().zip(frows.iter().flatten()) {
+        if let (Ok(x), Ok(y)) = (a.parse::<f64>(), b.parse::<f64>()) {
+            assert!((x - y).abs() <= 1e-11 * y.abs().max(1e-300), "{a} vs {b}");
+            differ += usize::from(a != b);
+        }
+    }
+    assert!(
+        differ > 0,
+        "--digits full printed the same text as the default"
+    );
+    // Fewer digits in JSON and NDJSON alike.
+    let j = json(&["project", "--days", "3", "-f", "json", "--digits", "3"]);
+    let price = j[0]["hashprice_usd_per_ph_day"].as_f64().unwrap();
+    assert_eq!(
+        price
+            .to_string()
+            .replace('.', "")
+            .trim_start_matches('0')
+            .len(),
+        3
+    );
+    let nd = run_ok(&["project", "--days", "3", "-f", "ndjson", "--digits", "3"]);
+    let first: serde_json::Value = serde_json::from_str(nd.lines().next().unwrap()).unwrap();
+    assert_eq!(first["hashprice_usd_per_ph_day"].as_f64().unwrap(), price);
+}
+
+#[test]
+fn tags_are_text() {
+    let out = run_ok(&[
+        "project",
+        "--days",
+        "2",
+        "-f",
+        "csv",
+        "--tag",
+        "id=007",
+        "--tag",
+        "zip=02139",
+        "--tag",
+        "big=12345678901234567890",
+    ]);
+    let (h, rows) = csv_rows(&out);
+    assert_eq!(&h[..3], ["id", "zip", "big"]);
+    assert_eq!(&rows[0][..3], ["007", "02139", "12345678901234567890"]);
+    let j = json(&["project", "--days", "2", "-f", "json", "--tag", "id=007"]);
+    assert_eq!(j[0]["id"], "007");
+    let table = run_ok(&["project", "--days", "2", "--tag", "id=007"]);
+    assert!(table.contains(" 007 "), "{table}");
+}
+
+#[test]
+fn bad_output_options_exit_2_with_a_suggestion() {
+    assert_errors(&[
+        (&["project", "--tag", "date=x"], "two columns named date"),
+        (
+            &["project", "--tag", "a=1", "--tag", "a=2"],
+            "two columns named a",
+        ),
+        (
+            &["project", "-f", "csv", "--columns", "dat"],
+            "did you mean date?",
+        ),
+        (
+            &["sweep", "--vary", "price=50k,60k", "--columns", "npv"],
+            "did you mean npv_usd?",
+        ),
+        (&["project", "--columns", "date,date"], "twice"),
+        (&["project", "--digits", "0"], "1 to 17, or full"),
+        (&["project", "--digits", "lots"], "1 to 17, or full"),
+    ]);
+}
+
+#[test]
+fn columns_pick_and_order_in_every_format() {
+    let base = ["project", "--days", "3", "--period", "day"];
+    let cols = ["--columns", "margin_usd,date,btc_mined"];
+    let csv = run_ok(&[&base[..], &cols, &["-f", "csv"]].concat());
+    let (h, rows) = csv_rows(&csv);
+    assert_eq!(h, ["margin_usd", "date", "btc_mined"]);
+    assert_eq!(rows.len(), 3);
+    let j = json(&[&base[..], &cols, &["-f", "json"]].concat());
+    let keys: Vec<&String> = j[0].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["margin_usd", "date", "btc_mined"]);
+    let nd = run_ok(&[&base[..], &cols, &["-f", "ndjson"]].concat());
+    assert_eq!(nd.lines().count(), 3);
+    let t = run_ok(&[&base[..], &cols].concat());
+    let header = t.lines().find(|l| l.contains("date")).unwrap();
+    let (m, d, b) = (
+        header.find("margin").unwrap(),
+        header.find("date").unwrap(),
+        header.find("BTC mined").unwrap(),
+    );
+    assert!(m < d && d < b, "{header}");
+    assert!(!t.contains("hashprice $/PH/d"), "{t}");
+    // A column the table does not show by default still shows when picked.
+    let t = run_ok(&[&base[..], &["--columns", "date,energy_kwh"]].concat());
+    assert!(t.contains("energy_kwh") && t.contains("360"), "{t}");
+}
+
+/// The widest line of `text`, in characters.
+fn widest(text: &str) -> usize {
+    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+#[test]
+fn tables_fit_columns() {
+    let commands: &[&[&str]] = &[
+        &["project"],
+        &[
+            "project",
+            "--by-machine",
+            "--machine",
+            "Antminer S21",
+            "--machine",
+            "Bitaxe Gamma",
+        ],
+        &["machines"],
+        &["sweep", "--vary", "power-cost=0.04,0.05"],
+        &["network"],
+        &["network", "--by", "region"],
+        &["pivot"],
+        &["halvings"],
+    ];
+    for args in commands {
+        let full = run_ok(args);
+        assert!(widest(&full) > 100, "{args:?} fits without trying");
+        for width in [100usize, 80] {
+            let out = minecalc()
+                .args(*args)
+                .env("COLUMNS", width.to_string())
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{args:?}");
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert!(widest(&text) <= width, "{args:?} at {width}:\n{text}");
+            if text.contains("--wide shows every column") {
+                // The note names columns by the names --columns takes.
+                assert!(!text.contains("$/PH/d,"), "{text}");
+            }
+        }
+        // --wide and -o FILE ignore the width.
+        let wide = minecalc()
+            .args(*args)
+            .arg("--wide")
+            .env("COLUMNS", "80")
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(wide.stdout).unwrap(),
+            full,
+            "{args:?} --wide"
+        );
+    }
+    let out = minecalc()
+        .args(["project"])
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("difficulty") && text.contains("--wide"),
+        "{text}"
+    );
+}
+
+#[test]
+fn dash_output_is_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = minecalc()
+        .current_dir(dir.path())
+        .args(["project", "--days", "2", "-f", "csv", "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with("date,"));
+    assert!(!dir.path().join("-").exists());
+}
