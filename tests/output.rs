@@ -242,3 +242,84 @@ fn dash_output_is_stdout() {
     assert!(String::from_utf8(out.stdout).unwrap().starts_with("date,"));
     assert!(!dir.path().join("-").exists());
 }
+
+#[test]
+fn project_summary_is_a_sweep_row_in_any_format() {
+    let args = ["project", "--capex", "5000", "--power-cost", "0.05"];
+    let s = json(&[&args[..], &["--summary", "-f", "json"]].concat());
+    assert_eq!(s.len(), 1);
+    let s = &s[0];
+    let sweep = json(&[
+        "sweep",
+        "--vary",
+        "power-cost=0.05",
+        "--capex",
+        "5000",
+        "-f",
+        "json",
+    ]);
+    let row = sweep[0].as_object().unwrap();
+    // The same columns after the swept one, and the same figures.
+    let keys: Vec<&String> = s.as_object().unwrap().keys().collect();
+    let sweep_keys: Vec<&String> = row.keys().skip(1).collect();
+    assert_eq!(keys, sweep_keys);
+    for k in keys {
+        assert_eq!(s[k], row[k.as_str()], "{k}");
+    }
+    for k in [
+        "payback_date",
+        "first_negative_margin_date",
+        "npv_usd",
+        "roi_pct",
+        "halving_height",
+    ] {
+        assert!(!s[k].is_null(), "{k}: {s}");
+    }
+    // Every instant is RFC 3339 with Z.
+    let at = s["halving_at"].as_str().unwrap();
+    assert!(at.ends_with('Z'), "{at}");
+    chrono::DateTime::parse_from_rfc3339(at).unwrap();
+    // CSV: a header and one row; the table: one row under the assumptions.
+    let csv = run_ok(&[&args[..], &["--summary", "-f", "csv"]].concat());
+    let (h, rows) = csv_rows(&csv);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(h[0], "start");
+    let table = run_ok(&[&args[..], &["--summary"]].concat());
+    assert!(
+        table.contains("network ") && table.contains("payback"),
+        "{table}"
+    );
+    assert_errors(&[(
+        &["project", "--summary", "--paths", "10", "--price-vol", "50"],
+        "--summary-only",
+    )]);
+}
+
+#[test]
+fn json_meta_carries_the_assumptions() {
+    let text = run_ok(&[
+        "project",
+        "--summary",
+        "-f",
+        "json",
+        "--meta",
+        "--power-cost",
+        "0.06",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let meta = &v["meta"];
+    assert_eq!(meta["minecalc"], env!("CARGO_PKG_VERSION"));
+    assert!(meta["network"]["source"]
+        .as_str()
+        .unwrap()
+        .contains("snapshot"));
+    assert!(meta["network"]["height"].as_u64().unwrap() > 900_000);
+    let defaults = meta["defaults"].as_object().unwrap();
+    assert!(defaults.contains_key("uptime"));
+    assert!(!defaults.contains_key("power-cost"), "given, not a default");
+    assert_eq!(v["rows"].as_array().unwrap().len(), 1);
+    let daily: serde_json::Value =
+        serde_json::from_str(&run_ok(&["project", "--days", "3", "-f", "json", "--meta"])).unwrap();
+    assert_eq!(daily["rows"].as_array().unwrap().len(), 3);
+    assert_errors(&[(&["project", "--meta"], "-f json")]);
+}

@@ -28,6 +28,14 @@ pub struct ProjectArgs {
     /// Add a constant leading column NAME with VALUE to every row (repeatable), to tell runs apart.
     #[arg(long, value_name = "NAME=VALUE", value_parser = parse_tag, help_heading = "Output")]
     pub tag: Vec<(String, String)>,
+    /// JSON: one object `{"meta": {...}, "rows": [...]}` whose meta holds the assumptions (the
+    /// network state and its source, the defaults used, the version).
+    #[arg(long, help_heading = "Output")]
+    pub meta: bool,
+    /// One row: the scenario's summary (the columns of a `sweep` row: totals, NPV, ROI, payback,
+    /// first negative day, the halving block and the means before and after it), in any format.
+    #[arg(long, help_heading = "Output", conflicts_with_all = ["period", "by_machine"])]
+    pub summary: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     #[command(flatten)]
@@ -40,9 +48,32 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     let plan = &setup.plan;
     let s = &plan.scenario;
     let format: Format = a.output.format.into();
+    if a.meta && format != Format::Json {
+        return Err(Error::input("--meta goes with -f json"));
+    }
     let period: Period = super::args::period_or_default(a.period, format);
     let risk = &a.risk;
     let model = risk.model(&setup.spec, s)?;
+    if a.summary {
+        if risk.is_monte_carlo() {
+            return Err(Error::input(
+                "--summary is the summary of one scenario; with --paths use --summary-only",
+            ));
+        }
+        let summary = model.summarize(s)?;
+        let mut w = RowWriter::new(format, &a.output.style(), Dest::open(a.output.path())?);
+        if a.meta {
+            w.meta(meta(&setup.spec, &setup.source, plan));
+        }
+        if format == Format::Table {
+            let p = model.project(s)?;
+            let mut lines = preamble(plan, &setup.source, &p, period);
+            lines.extend(super::risk::model_preamble(&model));
+            w.preamble(lines);
+        }
+        w.write_prefixed(&tag_prefix(&a.tag), &summary)?;
+        return w.finish()?.commit();
+    }
     if risk.is_monte_carlo() {
         let out = super::risk::McOutput {
             by_machine: a.by_machine,
@@ -64,6 +95,9 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
         })?;
     }
     let mut w = RowWriter::new(format, &a.output.style(), Dest::open(a.output.path())?);
+    if a.meta {
+        w.meta(meta(&setup.spec, &setup.source, plan));
+    }
     let tags = tag_prefix(&a.tag);
     let write_rows = |label: Option<&str>,
                       rows: &[ProjectionRow],
@@ -101,6 +135,34 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
         w.postamble(postamble(&summary));
     }
     w.finish()?.commit()
+}
+
+/// The assumptions behind the rows, for `--meta`: the version, the network the run starts
+/// from and its source, and the parameters left at their defaults.
+fn meta(spec: &minecalc::params::spec::Spec, source: &str, plan: &Plan) -> Value {
+    use super::params::Accepts;
+    let st = &plan.scenario.network;
+    let defaults: serde_json::Map<String, Value> = minecalc::params::PARAMS
+        .iter()
+        .filter(|p| ProjectionSet::accepts(p) && !spec.has(p.name))
+        .filter_map(|p| {
+            p.default
+                .map(|d| (p.name.to_string(), Value::String(d.value.to_string())))
+        })
+        .collect();
+    serde_json::json!({
+        "minecalc": env!("CARGO_PKG_VERSION"),
+        "network": {
+            "source": source,
+            "date": st.date.to_string(),
+            "height": st.height,
+            "difficulty": st.difficulty,
+            "network_hashrate_eh_s": minecalc::report::round_sig(st.hashrate_eh_s(), 12),
+            "btc_price_usd": st.price_usd,
+            "fees_btc_per_block": st.fees_btc_per_block,
+        },
+        "defaults": defaults,
+    })
 }
 
 /// The table's header of assumptions.

@@ -46,7 +46,8 @@ pub struct Summary {
     pub first_negative_margin_date: Option<NaiveDate>,
     /// Height of the first halving block mined within the horizon.
     pub halving_height: Option<u64>,
-    /// Its estimated instant, UTC.
+    /// Its estimated instant, UTC (RFC 3339 with `Z`, to the second).
+    #[serde(serialize_with = "rfc3339_z")]
     pub halving_at: Option<NaiveDateTime>,
     /// Mean fleet margin a day over the 30 days before the halving day, USD.
     pub margin_before_halving_usd_per_day: Option<f64>,
@@ -83,6 +84,14 @@ pub struct SummaryDay {
     pub npv_usd: f64,
     /// Hashprice, USD/PH/day.
     pub hashprice_usd_per_ph_day: f64,
+}
+
+/// An optional UTC instant as RFC 3339 with `Z`, to the second, as the `events` column writes it.
+fn rfc3339_z<S: serde::Serializer>(t: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.collect_str(&t.format("%Y-%m-%dT%H:%M:%SZ")),
+        None => s.serialize_none(),
+    }
 }
 
 /// Builds a [`Summary`] from daily rows as they stream past, in memory bounded by the window.

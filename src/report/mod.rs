@@ -270,6 +270,8 @@ pub struct RowWriter<W: Write> {
     table_rows: Vec<Vec<String>>,
     preamble: Vec<String>,
     postamble: Vec<String>,
+    /// The assumptions JSON carries beside the rows (`{"meta": …, "rows": […]}`).
+    meta: Option<Value>,
 }
 
 impl<W: Write> RowWriter<W> {
@@ -298,7 +300,21 @@ impl<W: Write> RowWriter<W> {
             table_rows: Vec::new(),
             preamble: Vec::new(),
             postamble: Vec::new(),
+            meta: None,
         }
+    }
+
+    /// JSON only: write one object `{"meta": meta, "rows": [...]}` instead of the bare array.
+    pub fn meta(&mut self, meta: Value) {
+        self.meta = Some(meta);
+    }
+
+    /// The text that opens the JSON document.
+    fn json_open(&self) -> Result<String, Error> {
+        Ok(match &self.meta {
+            Some(m) => format!("{{\"meta\":{},\"rows\":[", serde_json::to_string(m)?),
+            None => "[".to_string(),
+        })
     }
 
     /// Lines printed above the table (table format only).
@@ -447,16 +463,22 @@ impl<W: Write> RowWriter<W> {
                         obj.insert(n.clone(), value(i));
                     }
                 }
+                let open = if self.format == Format::Json && self.rows_written == 0 {
+                    self.json_open()?
+                } else {
+                    String::new()
+                };
                 let w = self
                     .out
                     .as_mut()
                     .ok_or_else(|| Error::runtime("writer closed"))?;
                 if self.format == Format::Json {
-                    w.write_all(if self.rows_written == 0 {
-                        b"[\n"
+                    if self.rows_written == 0 {
+                        w.write_all(open.as_bytes())?;
+                        w.write_all(b"\n")?;
                     } else {
-                        b",\n"
-                    })?;
+                        w.write_all(b",\n")?;
+                    }
                     serde_json::to_writer(&mut *w, &obj)?;
                 } else {
                     serde_json::to_writer(&mut *w, &obj)?;
@@ -510,11 +532,12 @@ impl<W: Write> RowWriter<W> {
             .ok_or_else(|| Error::runtime("writer closed"))?;
         match self.format {
             Format::Json => {
-                w.write_all(if self.rows_written == 0 {
-                    b"[]\n"
+                let close = if self.meta.is_some() { "]}" } else { "]" };
+                if self.rows_written == 0 {
+                    writeln!(w, "{}{close}", self.json_open()?)?;
                 } else {
-                    b"\n]\n"
-                })?;
+                    writeln!(w, "\n{close}")?;
+                }
             }
             Format::Table => {
                 let width = self.style.width;
