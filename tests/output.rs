@@ -323,3 +323,56 @@ fn json_meta_carries_the_assumptions() {
     assert_eq!(daily["rows"].as_array().unwrap().len(), 3);
     assert_errors(&[(&["project", "--meta"], "-f json")]);
 }
+
+#[test]
+fn small_fleets_read_in_sats_and_cents() {
+    let t = run_ok(&["project", "--machine", "Bitaxe Gamma", "--period", "year"]);
+    let header = t.lines().find(|l| l.contains("date ")).unwrap();
+    assert!(
+        header.contains("sats mined") && !header.contains("BTC mined"),
+        "{header}"
+    );
+    let first = t.lines().find(|l| l.starts_with("│ 2026-06-26")).unwrap();
+    let sats: Vec<u64> = first
+        .split_whitespace()
+        .filter_map(|c| c.replace(',', "").parse().ok())
+        .filter(|n| *n > 1000 && *n < 100_000_000)
+        .collect();
+    assert!(!sats.is_empty(), "{first}");
+    // A margin under 50 cents shows its cents, never a bare $0.
+    for row in t.lines().filter(|l| l.starts_with('│')) {
+        assert!(!row.contains(" $0 "), "{row}");
+    }
+    assert!(t.contains("-$0.19"), "{t}");
+    let big = run_ok(&["project", "--period", "year"]);
+    assert!(big.contains("BTC mined"), "a 1 PH/s fleet keeps BTC");
+    // --btc-unit sats in CSV renames and scales the BTC amounts, not the BTC price.
+    let btc = json(&["project", "--days", "2", "-f", "json"]);
+    let sats = json(&["project", "--days", "2", "-f", "json", "--btc-unit", "sats"]);
+    let (b, s) = (&btc[1], &sats[1]);
+    assert!(s.get("btc_mined").is_none());
+    assert!(
+        (s["sats_mined"].as_f64().unwrap() - b["btc_mined"].as_f64().unwrap() * 1e8).abs() < 1e-3
+    );
+    assert_eq!(s["fees_sats_per_block"].as_f64().unwrap(), 4_000_000.0);
+    assert_eq!(
+        s["cumulative_sats"].as_f64().unwrap().round(),
+        (b["cumulative_btc"].as_f64().unwrap() * 1e8).round()
+    );
+    assert_eq!(s["btc_price_usd"], b["btc_price_usd"]);
+    let forced = run_ok(&[
+        "project",
+        "--period",
+        "year",
+        "--btc-unit",
+        "btc",
+        "--machine",
+        "Bitaxe Gamma",
+    ]);
+    assert!(forced.contains("BTC mined"));
+    let csv = run_ok(&["halvings", "-f", "csv", "--btc-unit", "sats"]);
+    let (h, _) = csv_rows(&csv);
+    assert!(
+        h.contains(&"subsidy_sats".to_string()) && h.contains(&"network_sats_per_day".to_string())
+    );
+}

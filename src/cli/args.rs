@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use minecalc::model::projection::Period;
-use minecalc::report::{Digits, Format, Style};
+use minecalc::report::{BtcUnit, Digits, Format, Style};
 use serde_json::Value;
 
 /// Parses `NAME=VALUE`.
@@ -109,6 +109,20 @@ pub struct OutputArgs {
     /// width, or COLUMNS).
     #[arg(long)]
     pub wide: bool,
+    /// BTC amounts in BTC or sats, in every format (sats columns are named for them:
+    /// `sats_mined`) [default: BTC, and sats in the table where a column's figures are all under
+    /// 0.01 BTC].
+    #[arg(long, value_enum, value_name = "UNIT")]
+    pub btc_unit: Option<BtcUnitArg>,
+}
+
+/// The unit of BTC amounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BtcUnitArg {
+    /// Whole bitcoin (8 decimals).
+    Btc,
+    /// Satoshis (1e-8 BTC).
+    Sats,
 }
 
 impl OutputArgs {
@@ -126,6 +140,11 @@ impl OutputArgs {
                 .columns
                 .as_ref()
                 .map(|c| c.iter().map(|s| s.trim().to_string()).collect()),
+            btc_unit: match self.btc_unit {
+                None => BtcUnit::Auto,
+                Some(BtcUnitArg::Btc) => BtcUnit::Btc,
+                Some(BtcUnitArg::Sats) => BtcUnit::Sats,
+            },
             width: if self.wide || self.path().is_some() {
                 None
             } else {

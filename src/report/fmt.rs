@@ -36,6 +36,16 @@ pub fn usd(v: f64, decimals: usize) -> String {
     }
 }
 
+/// USD in whole dollars, or in cents where whole dollars would read $0 (a small fleet's
+/// margin is `$0.37` or `-$0.12`, not `$0`).
+pub fn usd_whole(v: f64) -> String {
+    if v != 0.0 && v.abs() < 0.5 {
+        usd(v, 2)
+    } else {
+        usd(v, 0)
+    }
+}
+
 /// Difficulty in T (1e12).
 pub fn tera(v: f64) -> String {
     format!("{} T", num(v / 1e12, 2))
@@ -190,6 +200,10 @@ mod tests {
         assert_eq!(num(-0.001, 2), "0.00");
         assert_eq!(num(999.0, 0), "999");
         assert_eq!(usd(-1500.0, 0), "-$1,500");
+        assert_eq!(usd_whole(0.37), "$0.37");
+        assert_eq!(usd_whole(-0.123), "-$0.12");
+        assert_eq!(usd_whole(0.0), "$0");
+        assert_eq!(usd_whole(2.6), "$3");
     }
 
     #[test]

@@ -9,7 +9,8 @@ use serde_json::Value;
 use crate::error::Error;
 
 pub use fmt::{
-    musd, num, pct, power, round_sig, short, short_trimmed, signed_pct, tera, usd, usd_small, wrap,
+    musd, num, pct, power, round_sig, short, short_trimmed, signed_pct, tera, usd, usd_small,
+    usd_whole, wrap,
 };
 
 #[cfg(feature = "charts")]
@@ -206,6 +207,36 @@ impl Digits {
     }
 }
 
+/// The unit of BTC amounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BtcUnit {
+    /// BTC in CSV and JSON; in the table, sats where a column's figures are all under 0.01 BTC.
+    #[default]
+    Auto,
+    /// BTC everywhere.
+    Btc,
+    /// Sats everywhere, in columns named for them (`btc_mined` is `sats_mined`).
+    Sats,
+}
+
+/// Below this many BTC a table column's figures read better in sats.
+pub const SMALL_BTC: f64 = 0.01;
+
+/// The sats column of a BTC-amount column: `btc_mined` → `sats_mined`, `subsidy_btc` →
+/// `subsidy_sats`, `fees_btc_per_block` → `fees_sats_per_block`; `None` for the rest
+/// (`btc_price_usd` is a price, not an amount).
+pub fn sats_column(key: &str) -> Option<String> {
+    if let Some(rest) = key.strip_prefix("btc_mined") {
+        Some(format!("sats_mined{rest}"))
+    } else if let Some(stem) = key.strip_suffix("_btc") {
+        Some(format!("{stem}_sats"))
+    } else if key.contains("_btc_per_") {
+        Some(key.replacen("_btc_per_", "_sats_per_", 1))
+    } else {
+        None
+    }
+}
+
 /// What every writer shares beyond the format: the header row, digits, the columns picked and
 /// the width the human table must fit.
 #[derive(Debug, Clone)]
@@ -219,6 +250,8 @@ pub struct Style {
     /// The width the human table fits by leaving out its less important columns and wrapping
     /// its text lines (`None`: no limit).
     pub width: Option<usize>,
+    /// The unit of BTC amounts.
+    pub btc_unit: BtcUnit,
 }
 
 impl Default for Style {
@@ -228,6 +261,7 @@ impl Default for Style {
             digits: Digits::default(),
             columns: None,
             width: None,
+            btc_unit: BtcUnit::Auto,
         }
     }
 }
@@ -252,6 +286,8 @@ struct TableLayout {
     left: usize,
     /// Table columns in the order they are left out when the table is too wide.
     drop_order: Vec<usize>,
+    /// BTC-amount columns: (table column, index among the row's fields).
+    btc: Vec<(usize, usize)>,
 }
 
 /// Writes rows of one type in one format. Table rows are held until [`RowWriter::finish`];
@@ -266,6 +302,10 @@ pub struct RowWriter<W: Write> {
     names: Vec<String>,
     /// Indexes into the full list of columns (leading ones, then the row's) of those written.
     pick: Vec<usize>,
+    /// Columns of the full list written in sats rather than BTC.
+    sats: Vec<bool>,
+    /// The BTC figures of the table's BTC columns, a row at a time.
+    table_btc: Vec<Vec<f64>>,
     table: TableLayout,
     table_rows: Vec<Vec<String>>,
     preamble: Vec<String>,
@@ -296,6 +336,8 @@ impl<W: Write> RowWriter<W> {
             rows_written: 0,
             names: Vec::new(),
             pick: Vec::new(),
+            sats: Vec::new(),
+            table_btc: Vec::new(),
             table: TableLayout::default(),
             table_rows: Vec::new(),
             preamble: Vec::new(),
@@ -333,11 +375,27 @@ impl<W: Write> RowWriter<W> {
         prefix: &[(String, Value)],
         fields: &[&str],
     ) -> Result<(), Error> {
-        let all: Vec<&str> = prefix
+        let given: Vec<&str> = prefix
             .iter()
             .map(|(k, _)| k.as_str())
             .chain(fields.iter().copied())
             .collect();
+        // BTC amounts in sats: the column's sats name, unless the row has that column already.
+        let np = prefix.len();
+        let sats_name =
+            |i: usize| sats_column(given[i]).filter(|n| i >= np && !given.contains(&n.as_str()));
+        let sats_names: Vec<Option<String>> = (0..given.len()).map(sats_name).collect();
+        let in_sats = self.style.btc_unit == BtcUnit::Sats && self.format != Format::Table;
+        self.sats = sats_names.iter().map(|n| in_sats && n.is_some()).collect();
+        let owned: Vec<String> = given
+            .iter()
+            .zip(&sats_names)
+            .map(|(g, n)| match n {
+                Some(n) if in_sats => n.clone(),
+                _ => g.to_string(),
+            })
+            .collect();
+        let all: Vec<&str> = owned.iter().map(String::as_str).collect();
         for (i, n) in all.iter().enumerate() {
             if all[..i].contains(n) {
                 return Err(Error::input(format!(
@@ -363,7 +421,6 @@ impl<W: Write> RowWriter<W> {
         };
         self.names = self.pick.iter().map(|&i| all[i].to_string()).collect();
         if self.format == Format::Table {
-            let np = prefix.len();
             let keys = T::table_keys();
             let headers = T::table_headers();
             self.table = if self.style.columns.is_some() {
@@ -379,6 +436,7 @@ impl<W: Write> RowWriter<W> {
                     keys: self.names.clone(),
                     left: 1,
                     drop_order: Vec::new(),
+                    btc: Vec::new(),
                 }
             } else {
                 let mut k: Vec<String> = prefix.iter().map(|(k, _)| k.clone()).collect();
@@ -390,11 +448,23 @@ impl<W: Write> RowWriter<W> {
                 );
                 let mut h: Vec<String> = prefix.iter().map(|(k, _)| k.clone()).collect();
                 h.extend(headers.iter().map(|s| s.to_string()));
+                // The table's BTC columns (table column, index among the row's fields), shown
+                // in sats when --btc-unit sats says so or their figures are small.
+                let btc = keys
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, key)| {
+                        let i = given.iter().position(|g| g == key)?;
+                        sats_names[i].as_ref()?;
+                        Some((np + j, i - np))
+                    })
+                    .collect();
                 TableLayout {
                     headers: h,
                     keys: k,
                     left: np + 1,
                     drop_order: T::table_drop_order().into_iter().map(|j| j + np).collect(),
+                    btc,
                 }
             };
         }
@@ -418,18 +488,21 @@ impl<W: Write> RowWriter<W> {
         }
         let digits = self.style.digits;
         let np = prefix.len();
+        let field_values: Vec<&Value> = fields.values().collect();
         let value = |i: usize| -> Value {
             if i < np {
-                prefix[i].1.clone()
-            } else {
-                fields
-                    .values()
-                    .nth(i - np)
-                    .map_or(Value::Null, |v| digits.round_value(v))
+                return prefix[i].1.clone();
+            }
+            let v = field_values.get(i - np).copied().unwrap_or(&Value::Null);
+            match (self.sats.get(i), v.as_f64()) {
+                (Some(true), Some(btc)) => serde_json::Number::from_f64(digits.round(btc * 1e8))
+                    .map_or(Value::Null, Value::Number),
+                _ => digits.round_value(v),
             }
         };
         match self.format {
             Format::Csv => {
+                let values: Vec<Value> = self.pick.iter().map(|&i| value(i)).collect();
                 let w = self
                     .csv
                     .as_mut()
@@ -437,31 +510,12 @@ impl<W: Write> RowWriter<W> {
                 if self.rows_written == 0 && self.style.header {
                     w.write_record(&self.names)?;
                 }
-                let values: Vec<Value> = if self.pick.len() == np + fields.len() {
-                    // Every column in order: one pass over the row.
-                    prefix
-                        .iter()
-                        .map(|(_, v)| v.clone())
-                        .chain(fields.values().map(|v| digits.round_value(v)))
-                        .collect()
-                } else {
-                    self.pick.iter().map(|&i| value(i)).collect()
-                };
                 w.write_record(values.iter().map(cell))?;
             }
             Format::Json | Format::Ndjson => {
                 let mut obj = serde_json::Map::new();
-                if self.pick.len() == np + fields.len() {
-                    for (k, v) in prefix {
-                        obj.insert(k.clone(), v.clone());
-                    }
-                    for (k, v) in &fields {
-                        obj.insert(k.clone(), digits.round_value(v));
-                    }
-                } else {
-                    for (n, &i) in self.names.iter().zip(&self.pick) {
-                        obj.insert(n.clone(), value(i));
-                    }
+                for (n, &i) in self.names.iter().zip(&self.pick) {
+                    obj.insert(n.clone(), value(i));
                 }
                 let open = if self.format == Format::Json && self.rows_written == 0 {
                     self.json_open()?
@@ -507,6 +561,13 @@ impl<W: Write> RowWriter<W> {
                     c.extend(table_cells);
                     c
                 };
+                let btc = self
+                    .table
+                    .btc
+                    .iter()
+                    .map(|&(_, f)| field_values.get(f).and_then(|v| v.as_f64()).unwrap_or(0.0))
+                    .collect();
+                self.table_btc.push(btc);
                 self.table_rows.push(cells);
             }
         }
@@ -553,6 +614,7 @@ impl<W: Write> RowWriter<W> {
                 if !self.preamble.is_empty() {
                     writeln!(w)?;
                 }
+                self.table_in_sats();
                 let (text, left_out) = self.fitted_table()?;
                 writeln!(w, "{text}")?;
                 if !left_out.is_empty() {
@@ -575,6 +637,38 @@ impl<W: Write> RowWriter<W> {
             _ => {}
         }
         Ok(w)
+    }
+
+    /// Shows the table's BTC columns in sats where `--btc-unit sats` asks, or by default where
+    /// every figure in the column is under 0.01 BTC (and one is not zero).
+    fn table_in_sats(&mut self) {
+        for (k, &(col, _)) in self.table.btc.iter().enumerate() {
+            let figures = self.table_btc.iter().filter_map(|r| r.get(k).copied());
+            let largest = figures.fold(0.0_f64, |m, v| m.max(v.abs()));
+            let sats = match self.style.btc_unit {
+                BtcUnit::Sats => true,
+                BtcUnit::Btc => false,
+                BtcUnit::Auto => largest > 0.0 && largest < SMALL_BTC,
+            };
+            if !sats {
+                continue;
+            }
+            if let Some(h) = self.table.headers.get_mut(col) {
+                *h = if h.contains("BTC") {
+                    h.replace("BTC", "sats")
+                } else {
+                    format!("{h} (sats)")
+                };
+            }
+            if let Some(key) = self.table.keys.get_mut(col) {
+                *key = sats_column(key).unwrap_or_else(|| key.clone());
+            }
+            for (row, btc) in self.table_rows.iter_mut().zip(&self.table_btc) {
+                if let (Some(cell), Some(v)) = (row.get_mut(col), btc.get(k)) {
+                    *cell = num(v * 1e8, 0);
+                }
+            }
+        }
     }
 
     /// The table rendered within the style's width, and the names of the columns left out.

@@ -1,6 +1,6 @@
 //! How the Monte Carlo rows read in the human table.
 
-use super::{num, usd, TableRow};
+use super::{num, usd, usd_whole, TableRow};
 use crate::analyses::montecarlo::{BandRow, McSummary};
 
 impl TableRow for BandRow {
@@ -34,12 +34,12 @@ impl TableRow for BandRow {
             usd(self.hashprice_usd_per_ph_day_p5, 2),
             usd(self.hashprice_usd_per_ph_day_p50, 2),
             usd(self.hashprice_usd_per_ph_day_p95, 2),
-            usd(self.margin_usd_p5, 0),
-            usd(self.margin_usd_p50, 0),
-            usd(self.margin_usd_p95, 0),
-            usd(self.cumulative_margin_usd_p5, 0),
-            usd(self.cumulative_margin_usd_p50, 0),
-            usd(self.cumulative_margin_usd_p95, 0),
+            usd_whole(self.margin_usd_p5),
+            usd_whole(self.margin_usd_p50),
+            usd_whole(self.margin_usd_p95),
+            usd_whole(self.cumulative_margin_usd_p5),
+            usd_whole(self.cumulative_margin_usd_p50),
+            usd_whole(self.cumulative_margin_usd_p95),
             format!("{}%", num(self.cumulative_loss_probability_pct, 1)),
         ]
     }
@@ -67,9 +67,9 @@ impl TableRow for McSummary {
             super::num(self.paths as f64, 0),
             super::num(self.days as f64, 0),
             format!("{}%", num(self.loss_probability_pct, 1)),
-            usd(self.net_usd_p5, 0),
-            usd(self.net_usd_p50, 0),
-            usd(self.net_usd_p95, 0),
+            usd_whole(self.net_usd_p5),
+            usd_whole(self.net_usd_p50),
+            usd_whole(self.net_usd_p95),
             self.paid_back_pct
                 .map_or(String::new(), |v| format!("{}%", num(v, 1))),
             date(self.payback_date_p5),

@@ -1,6 +1,6 @@
 //! How each row type reads in the human table (the only place numbers are rounded).
 
-use super::{musd, num, tera, usd, TableRow};
+use super::{musd, num, tera, usd, usd_whole, TableRow};
 use crate::model::halvings::HalvingRow;
 use crate::model::hashprice::HashpriceRow;
 use crate::model::projection::ProjectionRow;
@@ -74,10 +74,10 @@ impl TableRow for ProjectionRow {
             usd(self.btc_price_usd, 0),
             usd(self.hashprice_usd_per_ph_day, 2),
             format!("{:.6}", self.btc_mined),
-            usd(self.revenue_usd, 0),
-            usd(self.power_cost_usd, 0),
-            usd(self.margin_usd, 0),
-            usd(self.cumulative_margin_usd, 0),
+            usd_whole(self.revenue_usd),
+            usd_whole(self.power_cost_usd),
+            usd_whole(self.margin_usd),
+            usd_whole(self.cumulative_margin_usd),
             events,
         ]
     }
@@ -313,13 +313,13 @@ impl TableRow for crate::model::summary::Summary {
     }
 
     fn table_cells(&self) -> Vec<String> {
-        let opt = |v: Option<f64>| v.map_or(String::new(), |x| usd(x, 0));
+        let opt = |v: Option<f64>| v.map_or(String::new(), usd_whole);
         let date = |d: Option<chrono::NaiveDate>| d.map_or("-".to_string(), |d| d.to_string());
         vec![
             format!("{:.4}", self.btc_mined),
-            usd(self.revenue_usd, 0),
-            usd(self.power_cost_usd, 0),
-            usd(self.margin_usd, 0),
+            usd_whole(self.revenue_usd),
+            usd_whole(self.power_cost_usd),
+            usd_whole(self.margin_usd),
             opt(self.margin_before_halving_usd_per_day),
             opt(self.margin_after_halving_usd_per_day),
             date(self.first_negative_margin_date),
@@ -328,7 +328,7 @@ impl TableRow for crate::model::summary::Summary {
             } else {
                 String::new()
             },
-            usd(self.npv_usd, 0),
+            usd_whole(self.npv_usd),
         ]
     }
 }
@@ -400,7 +400,7 @@ impl TableRow for crate::analyses::sweep::SweepRow {
 
     fn table_cells(&self) -> Vec<String> {
         let mut c = self.summary.table_cells();
-        let opt = |v: Option<f64>| v.map_or(String::new(), |x| usd(x, 0));
+        let opt = |v: Option<f64>| v.map_or(String::new(), usd_whole);
         c.push(
             self.loss_probability_pct
                 .map_or(String::new(), |p| format!("{p:.1}%")),
