@@ -51,7 +51,8 @@ fn run(args: &[&str], stdin: Option<&str>) -> Out {
 
 /// `hashprice -f json` with `args`; asserts success and returns the one row.
 fn hashprice(args: &[&str], stdin: Option<&str>) -> (Value, String) {
-    let mut all = vec!["hashprice", "-f", "json"];
+    // Full digits: the tests compare the documents' figures exactly.
+    let mut all = vec!["hashprice", "-f", "json", "--digits", "full"];
     all.extend_from_slice(args);
     let o = run(&all, stdin);
     assert_eq!(o.code, 0, "{all:?}: {}", o.stderr);
@@ -328,15 +329,17 @@ fn bad_json_names_file_line_and_column() {
 }
 
 #[test]
-fn unreadable_files_are_runtime_errors() {
+fn missing_files_are_bad_input() {
+    // As for --scenario and the path files: a file that is not there is bad usage (exit 2).
     let o = run(
         &["hashprice", "--network", "/nonexistent/minecalc/x.json"],
         None,
     );
-    assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(o
-        .stderr
-        .starts_with("minecalc: --network /nonexistent/minecalc/x.json: cannot read: "));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        "minecalc: --network /nonexistent/minecalc/x.json: no such file\n"
+    );
 }
 
 #[test]

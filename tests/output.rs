@@ -25,11 +25,18 @@ fn numeric_cells(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// A cell with binary noise: digits beyond the 12th significant one.
+/// A cell with binary noise: digits beyond the 12th significant one (or beyond the tenths of
+/// a larger number).
 fn noisy(c: &str) -> bool {
     let x: f64 = c.parse().unwrap();
-    let twelve: f64 = format!("{x:.11e}").parse().unwrap();
-    twelve != x
+    let whole = if x.abs() >= 1.0 {
+        x.abs().log10().floor() as usize + 2
+    } else {
+        1
+    };
+    let d = 12.max(whole).min(17) - 1;
+    let rounded: f64 = format!("{x:.d$e}").parse().unwrap();
+    rounded != x
 }
 
 #[test]
@@ -375,4 +382,57 @@ fn small_fleets_read_in_sats_and_cents() {
     assert!(
         h.contains(&"subsidy_sats".to_string()) && h.contains(&"network_sats_per_day".to_string())
     );
+}
+
+#[test]
+fn backtest_takes_start_and_until_and_the_old_names_with_a_note() {
+    let h = "examples/history-2024-halving.csv";
+    let new = run_ok(&[
+        "backtest",
+        "--history",
+        h,
+        "--start",
+        "2024-04-20",
+        "--until",
+        "2024-04-21",
+        "-f",
+        "csv",
+    ]);
+    let (_, rows) = csv_rows(&new);
+    assert_eq!(rows.first().unwrap()[0], "2024-04-20");
+    assert_eq!(rows.last().unwrap()[0], "2024-04-21");
+    let out = minecalc()
+        .args([
+            "backtest",
+            "--history",
+            h,
+            "--from",
+            "2024-04-20",
+            "--to",
+            "2024-04-21",
+            "-f",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), new);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("--from is now --start") && err.contains("--to is now --until"),
+        "{err}"
+    );
+    assert!(err.lines().all(|l| l.starts_with("minecalc: ")));
+    assert_errors(&[(
+        &[
+            "backtest",
+            "--history",
+            h,
+            "--start",
+            "2024-04-21",
+            "--until",
+            "2024-04-19",
+        ],
+        "--until 2024-04-19 is before --start 2024-04-21",
+    )]);
 }

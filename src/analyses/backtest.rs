@@ -219,7 +219,7 @@ pub fn parse_history(name: &str, text: &str, opts: &HistoryOptions) -> Result<Hi
                     "{}: empty cell{}",
                     at(i),
                     if opts.from.is_none() {
-                        " (--from DATE starts the backtest after it)"
+                        " (--start DATE starts the backtest after it)"
                     } else {
                         ""
                     }
@@ -344,7 +344,7 @@ pub fn parse_history(name: &str, text: &str, opts: &HistoryOptions) -> Result<Hi
         return Err(Error::input(format!(
             "{name}: no days{}",
             if opts.from.is_some() || opts.to.is_some() {
-                " between --from and --to"
+                " between --start and --until"
             } else {
                 ""
             }
@@ -722,7 +722,7 @@ mod tests {
             (head.to_string(), "h.csv: no days"),
             (
                 format!("{head}2024-04-19,86e12,,0.8\n"),
-                "h.csv: line 2, column 3 (price_usd): empty cell (--from DATE starts the backtest after it)",
+                "h.csv: line 2, column 3 (price_usd): empty cell (--start DATE starts the backtest after it)",
             ),
         ];
         for (text, want) in cases {
@@ -750,7 +750,7 @@ mod tests {
         assert_eq!(mid.price_usd, 62_000.0);
         assert_eq!(mid.fees, Fees::PerBlock(2.0));
         assert_eq!(mid.blocks, Some(144.0));
-        // --from and --to keep a window of the file's rows (gaps are filled between rows).
+        // --start and --until keep a window of the file's rows (gaps are filled between rows).
         let opts = HistoryOptions {
             from: None,
             to: Some(d("2024-04-22")),
@@ -763,7 +763,7 @@ mod tests {
             ..opts
         };
         let e = parse_history("h.csv", text, &opts).unwrap_err().to_string();
-        assert_eq!(e, "h.csv: no days between --from and --to");
+        assert_eq!(e, "h.csv: no days between --start and --until");
     }
 
     #[test]

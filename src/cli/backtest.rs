@@ -28,9 +28,15 @@ pub struct BacktestArgs {
     pub history: Option<PathBuf>,
     /// First day to run (earlier rows are skipped) [default: the file's first].
     #[arg(long, value_name = "DATE", value_parser = parse_date, help_heading = "History")]
-    pub from: Option<NaiveDate>,
+    pub start: Option<NaiveDate>,
     /// Last day to run [default: the file's last].
     #[arg(long, value_name = "DATE", value_parser = parse_date, help_heading = "History")]
+    pub until: Option<NaiveDate>,
+    /// The old name of --start (still accepted, with a note on stderr).
+    #[arg(long, value_name = "DATE", value_parser = parse_date, hide = true, conflicts_with = "start")]
+    pub from: Option<NaiveDate>,
+    /// The old name of --until (still accepted, with a note on stderr).
+    #[arg(long, value_name = "DATE", value_parser = parse_date, hide = true, conflicts_with = "until")]
     pub to: Option<NaiveDate>,
     /// Chain tip height at the start of the first day [default: counted from genesis in a
     /// Coin Metrics file, else estimated from the date along the halvings' block times].
@@ -70,9 +76,20 @@ pub fn run(a: &BacktestArgs) -> Result<(), Error> {
             )));
         }
     }
-    if let (Some(f), Some(t)) = (a.from, a.to) {
+    for (old, new, given) in [
+        ("--from", "--start", a.from.is_some()),
+        ("--to", "--until", a.to.is_some()),
+    ] {
+        if given {
+            crate::warn(&format!(
+                "{old} is now {new}, as in `project`; {old} will go in a later release"
+            ));
+        }
+    }
+    let (start, until) = (a.start.or(a.from), a.until.or(a.to));
+    if let (Some(f), Some(t)) = (start, until) {
         if t < f {
-            return Err(Error::input(format!("--to {t} is before --from {f}")));
+            return Err(Error::input(format!("--until {t} is before --start {f}")));
         }
     }
     let spec = a.params.spec()?;
@@ -94,8 +111,8 @@ pub fn run(a: &BacktestArgs) -> Result<(), Error> {
         }
     })?;
     let opts = HistoryOptions {
-        from: a.from,
-        to: a.to,
+        from: start,
+        to: until,
         fill_gaps: a.fill_gaps,
     };
     let history = backtest::parse_history(&name, &text, &opts)?;

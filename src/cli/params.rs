@@ -528,10 +528,10 @@ pub fn read_documents(paths: &[PathBuf]) -> Result<Vec<Document>, Error> {
 }
 
 fn doc_read_error(name: &str, e: std::io::Error) -> Error {
-    if e.kind() == std::io::ErrorKind::InvalidData {
-        Error::input(format!("{name}: not UTF-8 text"))
-    } else {
-        Error::runtime(format!("{name}: cannot read: {e}"))
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Error::input(format!("{name}: no such file")),
+        std::io::ErrorKind::InvalidData => Error::input(format!("{name}: not UTF-8 text")),
+        _ => Error::runtime(format!("{name}: cannot read: {e}")),
     }
 }
 

@@ -154,8 +154,8 @@ impl Write for Dest {
 /// How many significant digits computed numbers keep in CSV, JSON and NDJSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Digits {
-    /// Rounded to this many significant digits (1 to 17): no binary noise such as
-    /// `0.060000000000000005`.
+    /// Rounded to this many significant digits (1 to 17), and never above the tenths:
+    /// no binary noise such as `0.060000000000000005`.
     Significant(u8),
     /// Full round-trip precision: the shortest text that reads back to the same `f64`.
     Full,
@@ -191,7 +191,16 @@ impl Digits {
     pub fn round(self, x: f64) -> f64 {
         match self {
             Digits::Full => x,
-            Digits::Significant(n) => fmt::round_sig(x, n),
+            // Never fewer digits than the integer part and a tenth: a difficulty of
+            // 141,668,107,417,558.2 keeps its last digits.
+            Digits::Significant(n) => {
+                let whole = if x.abs() >= 1.0 {
+                    (x.abs().log10().floor() as i64 + 2).clamp(1, 17) as u8
+                } else {
+                    1
+                };
+                fmt::round_sig(x, n.max(whole))
+            }
         }
     }
 
@@ -815,5 +824,40 @@ fn table_cell(v: &Value) -> String {
             },
         ),
         other => cell(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_round_the_noise_and_keep_the_integer_part() {
+        let d = Digits::default();
+        assert_eq!(d.round(0.060000000000000005), 0.06);
+        assert_eq!(d.round(4464.000000001099), 4464.0);
+        assert_eq!(d.round(141_668_107_417_558.2), 141_668_107_417_558.2);
+        assert_eq!(d.round(31_251_101_365_711.12), 31_251_101_365_711.1);
+        assert_eq!(Digits::Significant(3).round(1234.5678), 1234.6);
+        assert_eq!(Digits::Significant(3).round(0.012345), 0.0123);
+        assert_eq!(Digits::Full.round(0.1 + 0.2), 0.1 + 0.2);
+        assert_eq!("full".parse::<Digits>(), Ok(Digits::Full));
+        assert_eq!("7".parse::<Digits>(), Ok(Digits::Significant(7)));
+        assert!("0".parse::<Digits>().is_err() && "18".parse::<Digits>().is_err());
+    }
+
+    #[test]
+    fn sats_columns() {
+        assert_eq!(sats_column("btc_mined").as_deref(), Some("sats_mined"));
+        assert_eq!(
+            sats_column("cumulative_btc").as_deref(),
+            Some("cumulative_sats")
+        );
+        assert_eq!(
+            sats_column("fees_btc_per_block").as_deref(),
+            Some("fees_sats_per_block")
+        );
+        assert_eq!(sats_column("btc_price_usd"), None);
+        assert_eq!(sats_column("margin_usd"), None);
     }
 }
