@@ -436,3 +436,71 @@ fn backtest_takes_start_and_until_and_the_old_names_with_a_note() {
         "--until 2024-04-19 is before --start 2024-04-21",
     )]);
 }
+
+#[test]
+fn man_pages_for_every_subcommand() {
+    let page = run_ok(&["man", "project"]);
+    assert!(page.contains(".TH minecalc-project 1"), "{}", &page[..200]);
+    // Every option of `project --help` is on its page.
+    let help = run_ok(&["project", "--help"]);
+    let flags: Vec<&str> = help
+        .split_whitespace()
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .map(|w| w.trim_end_matches([',', '.', ')', ';', ':']))
+        .filter(|w| {
+            w.chars()
+                .skip(2)
+                .all(|c| c.is_ascii_lowercase() || c == '-')
+        })
+        .collect();
+    assert!(flags.len() > 40, "{flags:?}");
+    for f in flags {
+        assert!(
+            page.contains(&f.replace('-', "\\-")),
+            "{f} is not on the page"
+        );
+    }
+    let nested = run_ok(&["man", "network", "snapshot"]);
+    assert!(nested.contains("minecalc\\-network\\-snapshot"));
+    assert_errors(&[(&["man", "proj"], "did you mean project?")]);
+    let dir = tempfile::tempdir().unwrap();
+    run_ok(&["man", "--dir", &dir.path().to_string_lossy()]);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for want in [
+        "minecalc.1",
+        "minecalc-project.1",
+        "minecalc-sweep.1",
+        "minecalc-network-snapshot.1",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{names:?}");
+    }
+    assert!(!names.iter().any(|n| n.contains("help")), "{names:?}");
+}
+
+#[test]
+fn completions_offer_machines_and_columns() {
+    let fish = run_ok(&["completions", "fish"]);
+    // One `complete` command (its values may span lines).
+    let line = |needle: &str| {
+        let at = fish.find(needle).unwrap_or_else(|| panic!("no {needle}"));
+        let rest = &fish[at..];
+        rest[..rest.find("\ncomplete ").unwrap_or(rest.len())].to_string()
+    };
+    assert!(line("__fish_minecalc_using_subcommand project\" -l machine").contains("Antminer S21"));
+    let sort = line("__fish_minecalc_using_subcommand machines\" -l sort");
+    assert!(
+        sort.contains("efficiency_j_per_th") && sort.contains(" -f "),
+        "{sort}"
+    );
+    assert!(line("__fish_minecalc_using_subcommand project\" -l columns").contains("margin_usd"));
+    assert!(line("__fish_minecalc_using_subcommand sweep\" -l columns").contains("npv_usd"));
+    // Parsing still takes any name (and suggests on a typo).
+    assert_errors(&[(
+        &["machines", "--sort", "efficency_j_per_th"],
+        "did you mean efficiency_j_per_th?",
+    )]);
+}

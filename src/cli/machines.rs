@@ -77,13 +77,12 @@ pub fn sort_by_column<T: serde::Serialize>(rows: &mut Vec<T>, col: &str) -> Resu
     for r in rows.drain(..) {
         let v = serde_json::to_value(&r)?;
         let Some(cell) = v.get(col).cloned() else {
-            let names: Vec<String> = v
+            let names: Vec<&str> = v
                 .as_object()
-                .map(|o| o.keys().cloned().collect())
+                .map(|o| o.keys().map(String::as_str).collect())
                 .unwrap_or_default();
-            return Err(Error::input(format!(
-                "--sort: no column \"{col}\"; columns: {}",
-                names.join(", ")
+            return Err(Error::input(minecalc::report::unknown_column(
+                "--sort", col, &names,
             )));
         };
         keyed.push((cell, r));

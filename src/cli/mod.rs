@@ -77,8 +77,9 @@ pub enum Command {
     Params(dictionary::ParamsArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(shell::CompletionsArgs),
-    /// Print the man page (roff) to stdout.
-    Man,
+    /// Print a man page (roff) to stdout: the top-level page, or a subcommand's with every
+    /// option (`minecalc man project | man -l -`); `--dir DIR` writes them all.
+    Man(shell::ManArgs),
 }
 
 /// Runs the parsed command.
@@ -95,6 +96,6 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Breakeven(a) => breakeven::run(&a),
         Command::Params(a) => dictionary::run(&a),
         Command::Completions(a) => shell::completions(&a),
-        Command::Man => shell::man(),
+        Command::Man(a) => shell::man(&a),
     }
 }
