@@ -504,3 +504,19 @@ fn completions_offer_machines_and_columns() {
         "did you mean efficiency_j_per_th?",
     )]);
 }
+
+#[test]
+fn the_readme_lists_project_columns_in_csv_order() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let at = readme.find("`project`:\n\n| column").unwrap();
+    let block = &readme[at..];
+    let block = &block[..block[20..].find("\n\n").unwrap() + 20];
+    let listed: Vec<&str> = block
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .collect();
+    let (header, _) = csv_rows(&run_ok(&["project", "--days", "1", "-f", "csv"]));
+    assert_eq!(listed, header);
+}
