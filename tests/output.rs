@@ -520,3 +520,13 @@ fn the_readme_lists_project_columns_in_csv_order() {
     let (header, _) = csv_rows(&run_ok(&["project", "--days", "1", "-f", "csv"]));
     assert_eq!(listed, header);
 }
+
+#[test]
+fn help_shows_growth_defaults_with_their_unit() {
+    let help = run_ok(&["project", "--help"]);
+    for flag in ["--price-growth", "--hashrate-growth", "--fee-growth"] {
+        let at = help.find(&format!("{flag} <PCT>")).unwrap();
+        let entry = &help[at..at + help[at..].find("\n\n").unwrap()];
+        assert!(entry.contains("[default: 0%/yr]"), "{entry}");
+    }
+}

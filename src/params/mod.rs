@@ -462,7 +462,17 @@ impl Param {
     pub fn help_text(&self) -> String {
         let mut h = self.help.to_string();
         if let Some(d) = self.default {
-            h.push_str(&format!(" [default: {}]", d.value));
+            // A plain number says its percent unit: `[default: 0%/yr]`.
+            let unit = match self.unit {
+                Unit::PctPerYear => "%/yr",
+                Unit::Pct => "%",
+                _ => "",
+            };
+            if !unit.is_empty() && d.value.parse::<f64>().is_ok() {
+                h.push_str(&format!(" [default: {}{unit}]", d.value));
+            } else {
+                h.push_str(&format!(" [default: {}]", d.value));
+            }
         }
         h
     }
