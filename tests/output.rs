@@ -328,7 +328,22 @@ fn json_meta_carries_the_assumptions() {
     let daily: serde_json::Value =
         serde_json::from_str(&run_ok(&["project", "--days", "3", "-f", "json", "--meta"])).unwrap();
     assert_eq!(daily["rows"].as_array().unwrap().len(), 3);
-    assert_errors(&[(&["project", "--meta"], "-f json")]);
+    assert_errors(&[
+        (&["project", "--meta"], "-f json"),
+        (
+            &[
+                "project",
+                "-f",
+                "json",
+                "--meta",
+                "--paths",
+                "10",
+                "--price-vol",
+                "50",
+            ],
+            "--paths",
+        ),
+    ]);
 }
 
 #[test]

@@ -51,6 +51,11 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     if a.meta && format != Format::Json {
         return Err(Error::input("--meta goes with -f json"));
     }
+    if a.meta && a.risk.is_monte_carlo() {
+        return Err(Error::input(
+            "--meta is written for a single scenario; leave it out with --paths",
+        ));
+    }
     let period: Period = super::args::period_or_default(a.period, format);
     let risk = &a.risk;
     let model = risk.model(&setup.spec, s)?;

@@ -275,16 +275,6 @@ impl Default for Style {
     }
 }
 
-impl Style {
-    /// The default style with the header row on or off.
-    pub fn with_header(header: bool) -> Style {
-        Style {
-            header,
-            ..Style::default()
-        }
-    }
-}
-
 /// The table's columns once the first row has shown them.
 #[derive(Debug, Default)]
 struct TableLayout {
