@@ -513,6 +513,8 @@ fn completions_offer_machines_and_columns() {
     );
     assert!(line("__fish_minecalc_using_subcommand project\" -l columns").contains("margin_usd"));
     assert!(line("__fish_minecalc_using_subcommand sweep\" -l columns").contains("npv_usd"));
+    assert!(line("__fish_minecalc_using_subcommand pivot\" -l columns").contains("npv_mining_usd"));
+    assert!(line("snapshot help\" -l columns").contains("share_pct"));
     // Parsing still takes any name (and suggests on a typo).
     assert_errors(&[(
         &["machines", "--sort", "efficency_j_per_th"],

@@ -31,8 +31,8 @@ pub struct ManArgs {
 }
 
 /// The command line as completion scripts see it: catalog machine names for `--machine`, and
-/// column names for `machines --sort` and the `--columns` of the commands whose columns are
-/// fixed. Only the scripts get these lists; parsing takes any text (and suggests on a typo).
+/// column names for `machines --sort` and the `--columns` of `project`, `backtest`, `sweep`,
+/// `machines`, `pivot` and `network`. Only the scripts get these lists; parsing takes any text (and suggests on a typo).
 fn completion_command() -> clap::Command {
     use minecalc::inputs::machines::{catalog, MachineRow};
     let machines: Vec<String> = catalog().iter().map(|m| m.model.clone()).collect();
@@ -52,6 +52,19 @@ fn completion_command() -> clap::Command {
     let sweep_columns = keys(
         serde_json::to_value(minecalc::analyses::sweep::SweepRow::default()).unwrap_or_default(),
     );
+    let pivot_columns = keys(
+        serde_json::to_value(minecalc::analyses::pivot::PivotRow::default()).unwrap_or_default(),
+    );
+    let mut network_columns = keys(
+        serde_json::to_value(minecalc::analyses::netview::CohortRow::default()).unwrap_or_default(),
+    );
+    for k in keys(
+        serde_json::to_value(minecalc::analyses::netview::RegionRow::default()).unwrap_or_default(),
+    ) {
+        if !network_columns.contains(&k) {
+            network_columns.push(k);
+        }
+    }
     let values = |v: &[String]| {
         PossibleValuesParser::new(
             v.iter()
@@ -72,6 +85,8 @@ fn completion_command() -> clap::Command {
                 "machines" => Some(&machine_columns),
                 "project" | "backtest" => Some(&project_columns),
                 "sweep" => Some(&sweep_columns),
+                "pivot" => Some(&pivot_columns),
+                "network" => Some(&network_columns),
                 _ => None,
             };
             if name == "machines" {
