@@ -24,7 +24,8 @@ fn flat(extra: &[&'static str]) -> Vec<&'static str> {
 
 #[test]
 fn totals_by_hand() {
-    let rows = json(&flat(&["-f", "json"]));
+    // Full digits: the sums are compared to 1e-12, tighter than the default 12 digits.
+    let rows = json(&flat(&["-f", "json", "--digits", "full"]));
     assert_eq!(rows.len(), 11);
     let net = rows.last().unwrap();
     assert_eq!(net["scope"], "network");

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_errors, json, minecalc, run_ok};
+use common::{assert_errors, json, minecalc, pinned, run_ok};
 
 /// CSV text as (header, rows).
 fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
@@ -200,7 +200,7 @@ fn tables_fit_columns() {
         assert!(widest(&full) > 100, "{args:?} fits without trying");
         for width in [100usize, 80] {
             let out = minecalc()
-                .args(*args)
+                .args(pinned(args))
                 .env("COLUMNS", width.to_string())
                 .output()
                 .unwrap();
@@ -214,7 +214,7 @@ fn tables_fit_columns() {
         }
         // --wide and -o FILE ignore the width.
         let wide = minecalc()
-            .args(*args)
+            .args(pinned(args))
             .arg("--wide")
             .env("COLUMNS", "80")
             .output()
@@ -226,7 +226,7 @@ fn tables_fit_columns() {
         );
     }
     let out = minecalc()
-        .args(["project"])
+        .args(pinned(&["project"]))
         .env("COLUMNS", "100")
         .output()
         .unwrap();
@@ -242,7 +242,7 @@ fn dash_output_is_stdout() {
     let dir = tempfile::tempdir().unwrap();
     let out = minecalc()
         .current_dir(dir.path())
-        .args(["project", "--days", "2", "-f", "csv", "-o", "-"])
+        .args(pinned(&["project", "--days", "2", "-f", "csv", "-o", "-"]))
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -514,7 +514,7 @@ fn completions_offer_machines_and_columns() {
     assert!(line("__fish_minecalc_using_subcommand project\" -l columns").contains("margin_usd"));
     assert!(line("__fish_minecalc_using_subcommand sweep\" -l columns").contains("npv_usd"));
     assert!(line("__fish_minecalc_using_subcommand pivot\" -l columns").contains("npv_mining_usd"));
-    assert!(line("snapshot help\" -l columns").contains("share_pct"));
+    assert!(line("help\" -l columns").contains("share_pct"));
     // Parsing still takes any name (and suggests on a typo).
     assert_errors(&[(
         &["machines", "--sort", "efficency_j_per_th"],
