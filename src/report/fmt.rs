@@ -133,9 +133,44 @@ pub fn round_sig(x: f64, digits: u8) -> f64 {
     if !x.is_finite() || x == 0.0 {
         return x;
     }
-    let d = usize::from(digits.clamp(1, 17)) - 1;
+    let d = i32::from(digits.clamp(1, 17));
+    if d <= 13 {
+        // Fast path: m = x scaled to d digits and rounded, then m / 10^k (or m * 10^k). Both m
+        // and 10^k (k <= 22) are exact, so the one division or product is correctly rounded:
+        // the nearest f64 to the decimal m * 10^-k, as the slow path's parse gives.
+        let mut e = x.abs().log10().floor() as i32;
+        for _ in 0..2 {
+            let k = d - 1 - e;
+            if !(-22..=22).contains(&k) {
+                break;
+            }
+            let p = POW10[k.unsigned_abs() as usize];
+            let m = if k >= 0 {
+                (x * p).round()
+            } else {
+                (x / p).round()
+            };
+            let top = POW10[d as usize];
+            if m.abs() >= top {
+                e += 1; // log10 came out a hair low
+                continue;
+            }
+            if m.abs() < top / 10.0 {
+                e -= 1; // a hair high
+                continue;
+            }
+            return if k >= 0 { m / p } else { m * p };
+        }
+    }
+    let d = (d - 1) as usize;
     format!("{x:.d$e}").parse().unwrap_or(x)
 }
+
+/// Powers of ten that f64 holds exactly.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
 
 /// A line of text broken at spaces into lines of at most `width` characters. Continuation
 /// lines are indented under the text after a leading label (`network  ...`), or by two spaces.
@@ -250,5 +285,41 @@ mod tests {
         let long = "x".repeat(130);
         assert!(wrap(&long, 50).iter().all(|l| l.chars().count() <= 50));
         assert_eq!(wrap("short", 50), vec!["short"]);
+    }
+}
+
+#[cfg(test)]
+mod round_sig_tests {
+    use super::round_sig;
+
+    /// The fast path agrees with rounding through a decimal string, over many magnitudes.
+    #[test]
+    fn fast_path_equals_the_decimal_rounding() {
+        let slow = |x: f64, d: u8| -> f64 {
+            let d = usize::from(d) - 1;
+            format!("{x:.d$e}").parse().unwrap()
+        };
+        let mut x = 1.234_567_890_123_456_7e-30_f64;
+        let mut n = 0;
+        let mut same = 0;
+        while x < 1e30 {
+            for v in [x, -x, x * 0.999_999_999_7, x * 1.000_000_000_3] {
+                for d in [1u8, 6, 12, 13, 15] {
+                    n += 1;
+                    if round_sig(v, d) == slow(v, d) {
+                        same += 1;
+                    }
+                }
+            }
+            x *= 1.377;
+        }
+        // Exactly equal: the fast path stops at 13 digits, where x * 10^k's error is far below
+        // the rounding step (at 15 digits a halfway case can round the other way).
+        assert_eq!(same, n, "{same} of {n}");
+        assert_eq!(round_sig(0.060000000000000005, 12), 0.06);
+        assert_eq!(round_sig(0.06999999999999999, 12), 0.07);
+        assert_eq!(round_sig(4464.000000001099, 12), 4464.0);
+        assert_eq!(round_sig(1000.0, 12), 1000.0);
+        assert_eq!(round_sig(999.9999999999999, 12), 1000.0);
     }
 }
