@@ -15,6 +15,7 @@ pub use fmt::{
 
 #[cfg(feature = "charts")]
 pub mod chart;
+pub mod flat;
 pub mod fmt;
 #[cfg(feature = "charts")]
 pub mod heatmap;
@@ -478,16 +479,24 @@ impl<W: Write> RowWriter<W> {
         prefix: &[(String, Value)],
         row: &T,
     ) -> Result<(), Error> {
-        let Value::Object(fields) = serde_json::to_value(row)? else {
-            return Err(Error::runtime("a row that is not an object"));
+        // A plain struct flattens without a JSON object's hashing; one with flattened parts
+        // (a sweep row) goes through the object.
+        let fields: Vec<(std::borrow::Cow<'static, str>, Value)> = match flat::fields(row) {
+            Ok(f) => f.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            Err(_) => {
+                let Value::Object(obj) = serde_json::to_value(row)? else {
+                    return Err(Error::runtime("a row that is not an object"));
+                };
+                obj.into_iter().map(|(k, v)| (k.into(), v)).collect()
+            }
         };
         if self.rows_written == 0 {
-            let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+            let names: Vec<&str> = fields.iter().map(|(k, _)| k.as_ref()).collect();
             self.setup::<T>(prefix, &names)?;
         }
         let digits = self.style.digits;
         let np = prefix.len();
-        let field_values: Vec<&Value> = fields.values().collect();
+        let field_values: Vec<&Value> = fields.iter().map(|(_, v)| v).collect();
         let value = |i: usize| -> Value {
             if i < np {
                 return prefix[i].1.clone();
