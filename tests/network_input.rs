@@ -328,15 +328,16 @@ fn bad_json_names_file_line_and_column() {
 }
 
 #[test]
-fn unreadable_files_are_runtime_errors() {
+fn missing_files_are_bad_input() {
     let o = run(
         &["hashprice", "--network", "/nonexistent/minecalc/x.json"],
         None,
     );
-    assert_eq!(o.code, 1, "{}", o.stderr);
-    assert!(o
-        .stderr
-        .starts_with("minecalc: --network /nonexistent/minecalc/x.json: cannot read: "));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert_eq!(
+        o.stderr,
+        "minecalc: --network /nonexistent/minecalc/x.json: no such file\n"
+    );
 }
 
 #[test]
