@@ -180,7 +180,7 @@ fn parse_day(s: &str) -> Option<NaiveDate> {
         Some(i) => &s[..i],
         None => s,
     };
-    NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
+    crate::params::spec::parse_date(day)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -247,8 +247,9 @@ pub fn parse_history(name: &str, text: &str, opts: &HistoryOptions) -> Result<Hi
         let raw_date = cell(cols.date);
         let date = parse_day(raw_date).ok_or_else(|| {
             Error::input(format!(
-                "{}: expected a date YYYY-MM-DD, got {raw_date:?}",
-                at(cols.date)
+                "{}: expected {}, got {raw_date:?}",
+                at(cols.date),
+                crate::params::DATE_RULE
             ))
         })?;
         if first_row && date != genesis_date() {
@@ -705,7 +706,7 @@ mod tests {
             ),
             (
                 format!("{head}19/04/2024,86e12,64000,0.8\n"),
-                "h.csv: line 2, column 1 (date): expected a date YYYY-MM-DD, got \"19/04/2024\"",
+                "h.csv: line 2, column 1 (date): expected a date YYYY-MM-DD from 2009-01-03 to 2200-12-31, got \"19/04/2024\"",
             ),
             (
                 format!("{head}2024-04-19,86e12,64000\n"),
@@ -784,19 +785,19 @@ mod tests {
     #[test]
     fn extreme_values_never_panic() {
         let text = "date,difficulty,price_usd,fees_btc_per_day,blocks\n\
-            2024-04-19,1e-300,1e300,1e300,10000\n9999-12-31,1e300,1e-300,0,0\n";
+            2024-04-19,1e-300,1e300,1e300,10000\n2200-12-31,1e300,1e-300,0,0\n";
         let opts = HistoryOptions {
             fill_gaps: true,
             ..HistoryOptions::default()
         };
-        // A gap of 8,000 years is an error, even with --fill-gaps.
+        // A gap of 176 years is an error, even with --fill-gaps.
         let e = parse_history("h.csv", text, &opts).unwrap_err().to_string();
         assert!(
             e.ends_with("days missing, more than --fill-gaps fills (366)"),
             "{e}"
         );
         let text = "date,difficulty,price_usd,fees_btc_per_day,blocks\n\
-            9999-12-30,1e-300,1e300,1e300,10000\n9999-12-31,1e300,1e-300,0,0\n";
+            2200-12-30,1e-300,1e300,1e300,10000\n2200-12-31,1e300,1e-300,0,0\n";
         let h = parse_history("h.csv", text, &opts).unwrap();
         for given in [None, Some(0), Some(MAX_START_HEIGHT)] {
             let (x0, src) = start_height(&h, given);

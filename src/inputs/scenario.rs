@@ -558,6 +558,15 @@ pub fn parse_series(name: &str, text: &str) -> Result<Vec<(NaiveDate, f64)>, Err
             .position(|h| h.trim().eq_ignore_ascii_case(want))
     };
     let date_col = find("date").or_else(|| find("time")).unwrap_or(0);
+    // Without a header its first row would be lost: a header is required.
+    let first = headers.get(date_col).unwrap_or("").trim();
+    if crate::params::spec::parse_date(first.get(..10).unwrap_or(first)).is_some() {
+        return Err(at(
+            1,
+            date_col + 1,
+            format!("expected a header row (date,value), got the date \"{first}\""),
+        ));
+    }
     let value_col = find("close")
         .or_else(|| find("value"))
         .or_else(|| find("price_usd"))
@@ -590,7 +599,7 @@ pub fn parse_series(name: &str, text: &str) -> Result<Vec<(NaiveDate, f64)>, Err
                 at(
                     line,
                     date_col + 1,
-                    format!("expected a date YYYY-MM-DD, got \"{d}\""),
+                    format!("expected {}, got \"{d}\"", crate::params::DATE_RULE),
                 )
             })?;
         let v = cell(value_col);
@@ -781,6 +790,10 @@ after = 30
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("p.csv:2:1: expected a date"), "{e}");
+        let e = parse_series("p.csv", "2026-07-01,1\n2026-07-02,2\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("p.csv:1:1: expected a header row"), "{e}");
         let ok = parse_series("p.csv", "date,value\n2026-07-01T00:00:00Z,5\n").unwrap();
         assert_eq!(ok[0].0, NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
         let e = parse_series("p.csv", "date,value\nJan 1,5\n")
