@@ -14,18 +14,31 @@ static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new
 /// Prints one `minecalc: warning: …` line on stderr (none with `--quiet`).
 pub fn warn(msg: &str) {
     if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        let msg = minecalc::error::clip(msg, MAX_MESSAGE);
         let _ = writeln!(std::io::stderr().lock(), "minecalc: warning: {msg}");
     }
 }
+
+/// The longest message line (in characters) before it is cut: long values inside are cut to
+/// about 80 where they are echoed; this is the last guard, and it escapes control characters.
+const MAX_MESSAGE: usize = 600;
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => match e.kind() {
             ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-                // Help and version go to stdout; a closed pipe is fine.
-                let _ = e.print();
-                return ExitCode::SUCCESS;
+                // Help and version go to stdout; a closed pipe is fine, a failed write is not.
+                return match e.print().and_then(|()| std::io::stdout().flush()) {
+                    Err(w) if w.kind() != std::io::ErrorKind::BrokenPipe => {
+                        let _ = writeln!(
+                            std::io::stderr().lock(),
+                            "minecalc: cannot write the help text: {w}"
+                        );
+                        ExitCode::FAILURE
+                    }
+                    _ => ExitCode::SUCCESS,
+                };
             }
             ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
                 let _ = e.print();
@@ -33,6 +46,7 @@ fn main() -> ExitCode {
             }
             _ => {
                 let msg = unused_flag(&e).unwrap_or_else(|| one_line(&e.to_string()));
+                let msg = minecalc::error::clip(&msg, MAX_MESSAGE);
                 let _ = writeln!(std::io::stderr().lock(), "minecalc: {msg}");
                 return ExitCode::from(2);
             }
@@ -43,7 +57,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = writeln!(std::io::stderr().lock(), "minecalc: {}", message(&e));
+            let msg = minecalc::error::clip(&message(&e), MAX_MESSAGE);
+            let _ = writeln!(std::io::stderr().lock(), "minecalc: {msg}");
             ExitCode::from(e.exit_code() as u8)
         }
     }
