@@ -57,7 +57,22 @@ pub struct RowWriter<W: Write> {
     postamble: Vec<String>,
 }
 
+/// The most rows the table holds (it is laid out at the end, so it keeps its rows in memory);
+/// past it the run stops with a hint to use a format that streams.
+pub const MAX_TABLE_ROWS: usize = 100_000;
+
 impl<W: Write> RowWriter<W> {
+    /// Keeps one table row, up to [`MAX_TABLE_ROWS`].
+    fn push_table_row(&mut self, cells: Vec<String>) -> Result<(), Error> {
+        if self.table_rows.len() >= MAX_TABLE_ROWS {
+            return Err(Error::input(format!(
+                "the table shows at most {MAX_TABLE_ROWS} rows; use --format csv, json or ndjson, which stream any number"
+            )));
+        }
+        self.table_rows.push(cells);
+        Ok(())
+    }
+
     /// A writer; `header` false drops the CSV header row.
     pub fn new(format: Format, header: bool, out: W) -> RowWriter<W> {
         let (out, csv) = match format {
@@ -157,7 +172,7 @@ impl<W: Write> RowWriter<W> {
                 }
                 let mut cells: Vec<String> = prefix.iter().map(|(_, v)| table_cell(v)).collect();
                 cells.extend(row.table_cells());
-                self.table_rows.push(cells);
+                self.push_table_row(cells)?;
             }
         }
         self.rows_written += 1;
@@ -196,7 +211,7 @@ impl<W: Write> RowWriter<W> {
                 if self.table_rows.is_empty() {
                     self.table_headers = T::table_headers();
                 }
-                self.table_rows.push(row.table_cells());
+                self.push_table_row(row.table_cells())?;
             }
         }
         self.rows_written += 1;
