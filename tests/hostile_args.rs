@@ -173,3 +173,42 @@ fn run_all(cases: &[Vec<OsString>]) -> usize {
     );
     cases.len()
 }
+
+#[test]
+fn runs_past_the_memory_bounds_are_refused_up_front() {
+    let mut machines: Vec<&str> = vec!["project", "--by-machine", "--days", "36500", "-f", "csv"];
+    for _ in 0..30 {
+        machines.extend(["--machine", "S21"]);
+    }
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &[
+                "sweep",
+                "--vary",
+                "power-cost=0.001:1:0.001",
+                "--vary",
+                "efficiency=10:209:1",
+            ],
+            "use --format csv",
+        ),
+        (
+            &["sweep", "--vary", "power-cost=1:1e308:1e-308"],
+            "more than 10000000 values",
+        ),
+        (
+            &machines,
+            "30 machine groups × 36500 days is more than 1,000,000 rows",
+        ),
+    ];
+    for (args, want) in cases {
+        let out = minecalc()
+            .args(args)
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {e}");
+        assert!(e.contains(want), "{args:?}: {e}");
+        assert!(out.stdout.is_empty());
+    }
+}
