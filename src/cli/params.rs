@@ -11,7 +11,7 @@ use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use minecalc::inputs::documents::{self, Document, DocumentBase};
-use minecalc::inputs::scenario::{self, parse_series, PathSeries, Plan};
+use minecalc::inputs::scenario::{self, PathSeries, Plan};
 use minecalc::model::network::{NetworkInputs, NetworkState, ResolvedNetwork};
 use minecalc::params::spec::{Given, Spec, Value, Values};
 use minecalc::params::{Kind, Param, Section, PARAMS};
@@ -519,7 +519,12 @@ pub fn read_series(spec: &Spec) -> Result<PathSeries, Error> {
         };
         let shown = path.display().to_string();
         let text = read_text(&path, &format!("--{name}"), &shown)?;
-        parse_series(&shown, &text)
+        // Each value within the bounds of the figure it gives.
+        let figure = match name {
+            "price-path" => "price",
+            _ => "network-hashrate",
+        };
+        minecalc::inputs::scenario::parse_series_of(&shown, &text, Some(figure))
     };
     Ok(PathSeries {
         price: read("price-path")?,
