@@ -15,13 +15,19 @@ static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new
 pub fn warn(msg: &str) {
     if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
         let msg = minecalc::error::clip(msg, MAX_MESSAGE);
-        let _ = writeln!(std::io::stderr().lock(), "minecalc: warning: {msg}");
+        say(&format!("minecalc: warning: {msg}\n"));
     }
 }
 
 /// The longest message line (in characters) before it is cut: long values inside are cut to
 /// about 80 where they are echoed; this is the last guard, and it escapes control characters.
 const MAX_MESSAGE: usize = 600;
+
+/// Writes one whole line to stderr in one write, so the lines of processes sharing a stderr
+/// (`xargs -P`) never interleave.
+fn say(line: &str) {
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
@@ -47,7 +53,7 @@ fn main() -> ExitCode {
             _ => {
                 let msg = unused_flag(&e).unwrap_or_else(|| one_line(&e.to_string()));
                 let msg = minecalc::error::clip(&msg, MAX_MESSAGE);
-                let _ = writeln!(std::io::stderr().lock(), "minecalc: {msg}");
+                say(&format!("minecalc: {msg}\n"));
                 return ExitCode::from(2);
             }
         },
@@ -58,7 +64,7 @@ fn main() -> ExitCode {
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             let msg = minecalc::error::clip(&message(&e), MAX_MESSAGE);
-            let _ = writeln!(std::io::stderr().lock(), "minecalc: {msg}");
+            say(&format!("minecalc: {msg}\n"));
             ExitCode::from(e.exit_code() as u8)
         }
     }

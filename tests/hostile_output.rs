@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use common::minecalc;
 
-const CSV: &[&str] = &["hashprice", "--format", "csv", "-o"];
+const CSV: &[&str] = &["hashprice", "-q", "--format", "csv", "-o"];
 
 /// Names in `dir` that start with `.minecalc-` (temporary files left behind).
 fn leftovers(dir: &Path) -> Vec<String> {

@@ -115,12 +115,22 @@ pub fn base_snapshot() -> BaseSnapshot {
 
 /// Reads a stored snapshot: `None` when there is no file.
 fn read_stored(path: &Path) -> Result<Option<Snapshot>, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("cannot read: {e}")),
     };
+    // Capped as every input is; the error names the file once, so drop the reader's name.
+    let text = super::params::read_limited(file, "")
+        .map_err(|e| e.to_string().trim_start_matches(": ").to_string())?;
     let snap = Snapshot::parse(&text).map_err(|e| e.to_string())?;
+    if !minecalc::params::date_in_range(snap.as_of) {
+        return Err(format!(
+            "not a valid network snapshot: `as_of` must be {}, got {}",
+            minecalc::params::DATE_RULE,
+            snap.as_of
+        ));
+    }
     snap.state()
         .validate()
         .map_err(|e| format!("not a valid network snapshot: {e}"))?;
