@@ -149,3 +149,34 @@ pub fn csv_message(e: &csv::Error) -> String {
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `s` as a message may echo it: control characters escaped (`\u{1b}`), and cut to about `max`
+/// characters, saying how long it was.
+pub fn clip(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (shown, c) in s.chars().enumerate() {
+        if shown >= max {
+            let n = s.chars().count();
+            out.push_str(&format!("… (cut; {n} characters in all)"));
+            return out;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::clip;
+
+    #[test]
+    fn clip_escapes_and_cuts() {
+        assert_eq!(clip("a\u{1b}[31mb\n", 80), "a\\u{1b}[31mb\\n");
+        assert_eq!(clip("abcdef", 3), "abc… (cut; 6 characters in all)");
+        assert_eq!(clip("abc", 3), "abc");
+    }
+}

@@ -14,8 +14,19 @@ static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new
 /// Prints one `minecalc: warning: …` line on stderr (none with `--quiet`).
 pub fn warn(msg: &str) {
     if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
-        let _ = writeln!(std::io::stderr().lock(), "minecalc: warning: {msg}");
+        let msg = minecalc::error::clip(msg, MAX_MESSAGE);
+        say(&format!("minecalc: warning: {msg}\n"));
     }
+}
+
+/// The longest message line (in characters) before it is cut: long values inside are cut to
+/// about 80 where they are echoed; this is the last guard, and it escapes control characters.
+const MAX_MESSAGE: usize = 600;
+
+/// Writes one whole line to stderr in one write, so the lines of processes sharing a stderr
+/// (`xargs -P`) never interleave.
+fn say(line: &str) {
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
 fn main() -> ExitCode {
@@ -23,9 +34,17 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => match e.kind() {
             ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-                // Help and version go to stdout; a closed pipe is fine.
-                let _ = e.print();
-                return ExitCode::SUCCESS;
+                // Help and version go to stdout; a closed pipe is fine, a failed write is not.
+                return match e.print().and_then(|()| std::io::stdout().flush()) {
+                    Err(w) if w.kind() != std::io::ErrorKind::BrokenPipe => {
+                        let _ = writeln!(
+                            std::io::stderr().lock(),
+                            "minecalc: cannot write the help text: {w}"
+                        );
+                        ExitCode::FAILURE
+                    }
+                    _ => ExitCode::SUCCESS,
+                };
             }
             ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
                 let _ = e.print();
@@ -33,7 +52,8 @@ fn main() -> ExitCode {
             }
             _ => {
                 let msg = unused_flag(&e).unwrap_or_else(|| one_line(&e.to_string()));
-                let _ = writeln!(std::io::stderr().lock(), "minecalc: {msg}");
+                let msg = minecalc::error::clip(&msg, MAX_MESSAGE);
+                say(&format!("minecalc: {msg}\n"));
                 return ExitCode::from(2);
             }
         },
@@ -43,7 +63,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = writeln!(std::io::stderr().lock(), "minecalc: {}", message(&e));
+            let msg = minecalc::error::clip(&message(&e), MAX_MESSAGE);
+            say(&format!("minecalc: {msg}\n"));
             ExitCode::from(e.exit_code() as u8)
         }
     }

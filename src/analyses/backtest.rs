@@ -180,7 +180,7 @@ fn parse_day(s: &str) -> Option<NaiveDate> {
         Some(i) => &s[..i],
         None => s,
     };
-    NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
+    crate::params::spec::parse_date(day)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -244,11 +244,27 @@ pub fn parse_history(name: &str, text: &str, opts: &HistoryOptions) -> Result<Hi
                 _ => Ok(v),
             }
         };
+        // Within the registry's bounds of the figure (difficulty at least 1, ...).
+        let figure = |i: usize, rule: Rule, param: &str| -> Result<f64, Error> {
+            let v = number(i, rule)?;
+            let p = crate::params::param(param);
+            if p.bounds.contains(v) {
+                Ok(v)
+            } else {
+                Err(Error::input(format!(
+                    "{}: {}, got {}",
+                    at(i),
+                    p.bounds.rule_for(v),
+                    cell(i)
+                )))
+            }
+        };
         let raw_date = cell(cols.date);
         let date = parse_day(raw_date).ok_or_else(|| {
             Error::input(format!(
-                "{}: expected a date YYYY-MM-DD, got {raw_date:?}",
-                at(cols.date)
+                "{}: expected {}, got {raw_date:?}",
+                at(cols.date),
+                crate::params::DATE_RULE
             ))
         })?;
         if first_row && date != genesis_date() {
@@ -285,12 +301,12 @@ pub fn parse_history(name: &str, text: &str, opts: &HistoryOptions) -> Result<Hi
         }
         let day = HistoryDay {
             date,
-            difficulty: number(cols.difficulty, Rule::Positive)?,
-            price_usd: number(cols.price, Rule::Positive)?,
+            difficulty: figure(cols.difficulty, Rule::Positive, "difficulty")?,
+            price_usd: figure(cols.price, Rule::Positive, "price")?,
             fees: if cols.fees_per_day {
                 Fees::PerDay(number(cols.fees, Rule::NonNegative)?)
             } else {
-                Fees::PerBlock(number(cols.fees, Rule::NonNegative)?)
+                Fees::PerBlock(figure(cols.fees, Rule::NonNegative, "fees")?)
             },
             blocks: cols
                 .blocks
@@ -700,12 +716,16 @@ mod tests {
                 "h.csv: line 2, column 2 (difficulty): expected a positive number, got 0",
             ),
             (
+                format!("{head}2024-04-19,1e-320,64000,0.8\n"),
+                "h.csv: line 2, column 2 (difficulty): must be 1 or more, got 1e-320",
+            ),
+            (
                 format!("{head}2024-04-19,inf,64000,0.8\n"),
                 "h.csv: line 2, column 2 (difficulty): expected a number, got \"inf\"",
             ),
             (
                 format!("{head}19/04/2024,86e12,64000,0.8\n"),
-                "h.csv: line 2, column 1 (date): expected a date YYYY-MM-DD, got \"19/04/2024\"",
+                "h.csv: line 2, column 1 (date): expected a date YYYY-MM-DD from 2009-01-03 to 2200-12-31, got \"19/04/2024\"",
             ),
             (
                 format!("{head}2024-04-19,86e12,64000\n"),
@@ -784,19 +804,19 @@ mod tests {
     #[test]
     fn extreme_values_never_panic() {
         let text = "date,difficulty,price_usd,fees_btc_per_day,blocks\n\
-            2024-04-19,1e-300,1e300,1e300,10000\n9999-12-31,1e300,1e-300,0,0\n";
+            2024-04-19,1,1e12,1e300,10000\n2200-12-31,1e30,1e-300,0,0\n";
         let opts = HistoryOptions {
             fill_gaps: true,
             ..HistoryOptions::default()
         };
-        // A gap of 8,000 years is an error, even with --fill-gaps.
+        // A gap of 176 years is an error, even with --fill-gaps.
         let e = parse_history("h.csv", text, &opts).unwrap_err().to_string();
         assert!(
             e.ends_with("days missing, more than --fill-gaps fills (366)"),
             "{e}"
         );
         let text = "date,difficulty,price_usd,fees_btc_per_day,blocks\n\
-            9999-12-30,1e-300,1e300,1e300,10000\n9999-12-31,1e300,1e-300,0,0\n";
+            2200-12-30,1,1e12,1e300,10000\n2200-12-31,1e30,1e-300,0,0\n";
         let h = parse_history("h.csv", text, &opts).unwrap();
         for given in [None, Some(0), Some(MAX_START_HEIGHT)] {
             let (x0, src) = start_height(&h, given);

@@ -106,10 +106,14 @@ pub fn parse_axis_with(text: &str, accept: &dyn Fn(&Param) -> bool) -> Result<Ax
         if stop < start {
             return Err(bad("STOP is below START"));
         }
-        let n = ((stop - start) / step + 1e-6).floor() as usize + 1;
-        if n > MAX_COMBINATIONS {
-            return Err(bad(&format!("{n} values is more than {MAX_COMBINATIONS}")));
+        // Counted in f64 first: a tiny step over a wide range is far past usize.
+        let steps = ((stop - start) / step + 1e-6).floor();
+        if steps.is_nan() || steps >= MAX_COMBINATIONS as f64 {
+            return Err(bad(&format!(
+                "the range gives more than {MAX_COMBINATIONS} values"
+            )));
         }
+        let n = steps as usize + 1;
         // From an integer index, then to 12 significant digits: the value as it would be
         // written (0.07, not 0.06999999999999999), in the scenario and in the output.
         (0..n)

@@ -190,7 +190,7 @@ pub fn parse_percent(s: &str) -> Result<f64, String> {
 /// Parses YYYY-MM-DD.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     minecalc::params::spec::parse_date(s.trim())
-        .ok_or_else(|| "expected a date YYYY-MM-DD".to_string())
+        .ok_or_else(|| format!("expected {}", minecalc::params::DATE_RULE))
 }
 
 #[cfg(test)]

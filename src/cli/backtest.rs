@@ -103,13 +103,7 @@ pub fn run(a: &BacktestArgs) -> Result<(), Error> {
         ));
     };
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::input(format!("--history {name}: no such file"))
-        } else {
-            Error::runtime(format!("--history {name}: cannot read: {e}"))
-        }
-    })?;
+    let text = super::params::read_text(path, "--history", &name)?;
     let opts = HistoryOptions {
         from: start,
         to: until,

@@ -7,6 +7,7 @@ pub mod breakeven;
 pub mod dictionary;
 pub mod halvings;
 pub mod hashprice;
+pub mod http;
 pub mod machines;
 pub mod netview;
 pub mod network;

@@ -4,7 +4,6 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
@@ -16,9 +15,6 @@ use minecalc::Error;
 
 /// Default API for `network snapshot`.
 pub const DEFAULT_API_URL: &str = "https://mempool.space";
-
-/// Time limit of each HTTP request.
-const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Arguments of `minecalc network`.
 #[derive(Debug, Clone, Args)]
@@ -119,12 +115,22 @@ pub fn base_snapshot() -> BaseSnapshot {
 
 /// Reads a stored snapshot: `None` when there is no file.
 fn read_stored(path: &Path) -> Result<Option<Snapshot>, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("cannot read: {e}")),
     };
+    // Capped as every input is; the error names the file once, so drop the reader's name.
+    let text = super::params::read_limited(file, "")
+        .map_err(|e| e.to_string().trim_start_matches(": ").to_string())?;
     let snap = Snapshot::parse(&text).map_err(|e| e.to_string())?;
+    if !minecalc::params::date_in_range(snap.as_of) {
+        return Err(format!(
+            "not a valid network snapshot: `as_of` must be {}, got {}",
+            minecalc::params::DATE_RULE,
+            snap.as_of
+        ));
+    }
     snap.state()
         .validate()
         .map_err(|e| format!("not a valid network snapshot: {e}"))?;
@@ -300,23 +306,18 @@ fn say_fetched(f: &Fetched, to: &str) {
 /// Fetches the endpoints and builds a checked snapshot; impossible figures are refused
 /// (exit 1, naming the field) before anything is written.
 fn fetch_snapshot(api_url: &str) -> Result<Fetched, Error> {
-    let base = api_url.trim().trim_end_matches('/');
-    let lower = base.to_ascii_lowercase();
-    if !(lower.starts_with("http://") || lower.starts_with("https://")) || base.len() < 9 {
-        return Err(Error::input(format!(
-            "--api-url must be an http:// or https:// URL, got \"{api_url}\""
-        )));
-    }
+    // The hardened fetch is in cli/http.rs (redirects only to http/https). Credentials in the
+    // URL are sent, never shown or stored.
+    let secret_base = super::http::check_base(api_url)?;
+    let base = super::http::redact(&secret_base);
+    let base = base.as_str();
     let fetched_at = now_to_the_second();
-    let agent = ureq::AgentBuilder::new()
-        .timeout(HTTP_TIMEOUT)
-        .user_agent(concat!("minecalc/", env!("CARGO_PKG_VERSION")))
-        .build();
+    let agent = super::http::agent();
     let mut docs: Vec<Document> = Vec::new();
     let mut skipped: Option<String> = None;
     for (path, format, required) in ENDPOINTS {
-        let url = format!("{base}{path}");
-        match fetch_document(&agent, &url, format) {
+        let url = format!("{secret_base}{path}");
+        match super::http::fetch_document(&agent, &url, format) {
             Ok(d) => docs.push(d),
             Err(e) if required => return Err(e),
             Err(e) => skipped = Some(e.to_string()),
@@ -369,6 +370,9 @@ fn fetch_snapshot(api_url: &str) -> Result<Fetched, Error> {
     snap.state()
         .validate()
         .map_err(|e| refuse(e.to_string().replace("--", "")))?;
+    // And it must read back as `--network FILE` reads it (dates, every bound).
+    let text = serde_json::to_string_pretty(&snap)?;
+    documents::parse_document("snapshot", &text).map_err(|e| refuse(e.to_string()))?;
     Ok(Fetched {
         snap,
         base: base.to_string(),
@@ -380,45 +384,4 @@ fn fetch_snapshot(api_url: &str) -> Result<Fetched, Error> {
 fn now_to_the_second() -> DateTime<Utc> {
     let now = Utc::now();
     DateTime::<Utc>::from_timestamp(now.timestamp(), 0).unwrap_or(now)
-}
-
-/// GETs `url` and parses the body as a document of `format`. Every failure is a runtime error
-/// naming the URL: the user's input was fine, the server's answer was not.
-fn fetch_document(agent: &ureq::Agent, url: &str, format: DocFormat) -> Result<Document, Error> {
-    let body = match agent.get(url).call() {
-        Ok(resp) => resp
-            .into_string()
-            .map_err(|e| Error::runtime(format!("GET {url}: cannot read the response: {e}")))?,
-        Err(ureq::Error::Status(code, resp)) => {
-            return Err(Error::runtime(format!(
-                "GET {url}: HTTP {code} {}",
-                resp.status_text()
-            )))
-        }
-        Err(ureq::Error::Transport(t)) => {
-            let mut what = t.kind().to_string();
-            if let Some(m) = t.message() {
-                what.push_str(&format!(": {m}"));
-            }
-            if let Some(src) = std::error::Error::source(&t) {
-                let src = src.to_string();
-                let src = src.strip_prefix(&format!("{what}: ")).unwrap_or(&src);
-                if !what.ends_with(src) {
-                    what.push_str(&format!(": {src}"));
-                }
-            }
-            if what.contains("timed out") || what.contains("WouldBlock") {
-                what.push_str(&format!(" (no answer within {} s)", HTTP_TIMEOUT.as_secs()));
-            }
-            return Err(Error::runtime(format!("GET {url}: {what}")));
-        }
-    };
-    let doc = documents::parse_document(url, &body).map_err(|e| Error::runtime(e.to_string()))?;
-    if doc.format != format {
-        return Err(Error::runtime(format!(
-            "{url}: expected {format}, got {}",
-            doc.format
-        )));
-    }
-    Ok(doc)
 }

@@ -11,7 +11,7 @@ use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use minecalc::inputs::documents::{self, Document, DocumentBase};
-use minecalc::inputs::scenario::{self, parse_series, PathSeries, Plan};
+use minecalc::inputs::scenario::{self, PathSeries, Plan};
 use minecalc::model::network::{NetworkInputs, NetworkState, ResolvedNetwork};
 use minecalc::params::spec::{Given, Spec, Value, Values};
 use minecalc::params::{Kind, Param, Section, PARAMS};
@@ -469,17 +469,45 @@ fn days(n: i64) -> String {
     }
 }
 
-/// Reads a text file named by a flag: a missing file is bad input (exit 2), an unreadable one
-/// a runtime failure (exit 1), non-UTF-8 text bad input.
+/// The largest input file or stream minecalc reads (scenario, series, history, documents): far
+/// past any real one, and a bound on memory for `/dev/zero` or a runaway download.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a text file named by a flag. Every failure is bad input (exit 2): a missing, unreadable
+/// or oversized file, a folder, non-UTF-8 text.
 pub fn read_text(p: &Path, flag: &str, name: &str) -> Result<String, Error> {
-    std::fs::read_to_string(p).map_err(|e| read_error(flag, name, e))
+    let file = std::fs::File::open(p).map_err(|e| read_error(flag, name, e))?;
+    read_limited(file, &format!("{flag} {name}"))
+}
+
+/// Reads at most [`MAX_INPUT_BYTES`] of UTF-8 text from `r`; `what` names it in errors.
+pub fn read_limited(r: impl Read, what: &str) -> Result<String, Error> {
+    let mut bytes = Vec::new();
+    r.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_error_named(what, e))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::input(format!(
+            "{what}: larger than {} MB, the most minecalc reads",
+            MAX_INPUT_BYTES / (1024 * 1024)
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Error::input(format!("{what}: not UTF-8 text (byte {})", at + 1))
+    })
 }
 
 fn read_error(flag: &str, name: &str, e: std::io::Error) -> Error {
+    read_error_named(&format!("{flag} {name}"), e)
+}
+
+fn read_error_named(what: &str, e: std::io::Error) -> Error {
     match e.kind() {
-        std::io::ErrorKind::NotFound => Error::input(format!("{flag} {name}: no such file")),
-        std::io::ErrorKind::InvalidData => Error::input(format!("{flag} {name}: not UTF-8 text")),
-        _ => Error::runtime(format!("{flag} {name}: cannot read: {e}")),
+        std::io::ErrorKind::NotFound => Error::input(format!("{what}: no such file")),
+        std::io::ErrorKind::InvalidData => Error::input(format!("{what}: not UTF-8 text")),
+        std::io::ErrorKind::IsADirectory => Error::input(format!("{what}: is a folder")),
+        _ => Error::input(format!("{what}: cannot read: {e}")),
     }
 }
 
@@ -491,7 +519,12 @@ pub fn read_series(spec: &Spec) -> Result<PathSeries, Error> {
         };
         let shown = path.display().to_string();
         let text = read_text(&path, &format!("--{name}"), &shown)?;
-        parse_series(&shown, &text)
+        // Each value within the bounds of the figure it gives.
+        let figure = match name {
+            "price-path" => "price",
+            _ => "network-hashrate",
+        };
+        minecalc::inputs::scenario::parse_series_of(&shown, &text, Some(figure))
     };
     Ok(PathSeries {
         price: read("price-path")?,
@@ -513,26 +546,14 @@ pub fn read_documents(paths: &[PathBuf]) -> Result<Vec<Document>, Error> {
                 ));
             }
             stdin_read = true;
-            let mut s = String::new();
-            std::io::stdin()
-                .lock()
-                .read_to_string(&mut s)
-                .map_err(|e| doc_read_error(&name, e))?;
-            s
+            read_limited(std::io::stdin().lock(), &name)?
         } else {
-            std::fs::read_to_string(p).map_err(|e| doc_read_error(&name, e))?
+            let file = std::fs::File::open(p).map_err(|e| read_error_named(&name, e))?;
+            read_limited(file, &name)?
         };
         docs.push(documents::parse_document(&name, &text)?);
     }
     Ok(docs)
-}
-
-fn doc_read_error(name: &str, e: std::io::Error) -> Error {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => Error::input(format!("{name}: no such file")),
-        std::io::ErrorKind::InvalidData => Error::input(format!("{name}: not UTF-8 text")),
-        _ => Error::runtime(format!("{name}: cannot read: {e}")),
-    }
 }
 
 /// The base state from the `--network` documents over the embedded snapshot, or `None`

@@ -90,6 +90,16 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     }
     let p = model.project(s)?;
     risk.plot_projection(&model, s, &p)?;
+    // --by-machine keeps every group's days until the fleet's rows are written: bounded.
+    let kept = s.fleet.groups.len().saturating_mul(p.rows.len());
+    if a.by_machine && kept > MAX_BY_MACHINE_ROWS {
+        return Err(Error::input(format!(
+            "--by-machine: {} machine groups × {} days is more than {} rows; give fewer days or machines",
+            s.fleet.groups.len(),
+            p.rows.len(),
+            num(MAX_BY_MACHINE_ROWS as f64, 0)
+        )));
+    }
     let mut groups: Vec<Vec<ProjectionRow>> = vec![Vec::new(); s.fleet.groups.len()];
     if a.by_machine {
         model.for_each_day_by_group(s, |_, _, g| {
@@ -169,6 +179,9 @@ fn meta(spec: &minecalc::params::spec::Spec, source: &str, plan: &Plan) -> Value
         "defaults": defaults,
     })
 }
+
+/// The most group-days `--by-machine` keeps (about 300 bytes each: a few hundred MB).
+const MAX_BY_MACHINE_ROWS: usize = 1_000_000;
 
 /// The table's header of assumptions.
 fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<String> {

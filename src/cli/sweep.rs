@@ -125,9 +125,15 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
         check_shard(a.output.format.into(), a.plot.is_some())?;
     }
     let total = sweep::count(&a.vary)?;
+    let format: minecalc::report::Format = a.output.format.into();
+    if format == minecalc::report::Format::Table && total > minecalc::report::MAX_TABLE_ROWS {
+        return Err(Error::input(format!(
+            "--vary: {total} scenarios are more than the table shows ({}); use --format csv, json or ndjson, which stream any number",
+            minecalc::report::MAX_TABLE_ROWS
+        )));
+    }
     let (first, end) = shard.range(total);
     let bar = Progress::new((end - first) as u64, "scenarios");
-    let format = a.output.format.into();
     let mut style = a.output.style();
     style.header &= shard.carries_header(total);
     let mut w = RowWriter::new(format, &style, Dest::open(a.output.path())?);

@@ -384,7 +384,12 @@ impl Parser<'_> {
         DateTime::<Utc>::from_timestamp(secs.floor() as i64, 0)
             .filter(|_| secs.is_finite() && secs >= 0.0)
             .map(|t| t.date_naive())
-            .ok_or_else(|| self.err(format!("`{key}` is not a unix time in seconds: {secs}")))
+            .filter(|d| crate::params::date_in_range(*d))
+            .ok_or_else(|| {
+                self.err(format!(
+                    "`{key}` is not a unix time in seconds from 2009-01-03 to 2200-12-31: {secs}"
+                ))
+            })
     }
 
     /// Bitcoin Core's `chain`: minecalc models mainnet only.
@@ -673,6 +678,13 @@ impl Parser<'_> {
         let s: Snapshot = serde_json::from_str(text)
             .map_err(|e| self.err(format!("not a valid network snapshot: {e}")))?;
         let st = s.state();
+        if !crate::params::date_in_range(st.date) {
+            return Err(self.err(format!(
+                "not a valid network snapshot: `as_of` must be {}, got {}",
+                crate::params::DATE_RULE,
+                st.date
+            )));
+        }
         st.validate()
             .map_err(|e| self.err(format!("not a valid network snapshot: {e}")))?;
         Ok(Figures {

@@ -74,10 +74,26 @@ pub fn parse(name: &str, text: &str) -> Result<Spec, Error> {
             message,
         }
     };
-    let doc: BTreeMap<Spanned<String>, SpannedTable> =
-        toml::from_str(text).map_err(|e| parse_err(e.span(), e.message().trim().to_string()))?;
-    let groups: GroupsOnly =
-        toml::from_str(text).map_err(|e| parse_err(e.span(), e.message().trim().to_string()))?;
+    // The TOML parser says nothing for some errors (a control character in a comment).
+    let toml_err = |e: toml::de::Error| {
+        let m = e.message().trim();
+        let at = e
+            .span()
+            .and_then(|s| text.get(s.start..).and_then(|t| t.chars().next()));
+        let message = match (m.is_empty(), at) {
+            (false, _) => m.to_string(),
+            (true, Some(c)) if c.is_control() => {
+                format!(
+                    "a control character ({}) is not allowed",
+                    c.escape_default()
+                )
+            }
+            (true, _) => "invalid TOML here".to_string(),
+        };
+        parse_err(e.span(), message)
+    };
+    let doc: BTreeMap<Spanned<String>, SpannedTable> = toml::from_str(text).map_err(toml_err)?;
+    let groups: GroupsOnly = toml::from_str(text).map_err(toml_err)?;
     let mut spec = Spec {
         file: Some(name.to_string()),
         ..Spec::default()
@@ -539,6 +555,16 @@ fn halving_height_of(spec: &Spec, net: &ResolvedNetwork) -> Result<u64, Error> {
 /// the value the second column) or a Yahoo-style history with `Date` and `Close` columns.
 /// Errors name the file, line and column; dates must increase.
 pub fn parse_series(name: &str, text: &str) -> Result<Vec<(NaiveDate, f64)>, Error> {
+    parse_series_of(name, text, None)
+}
+
+/// As [`parse_series`], with each value checked against the bounds of the registry's parameter
+/// `param` (`price`, `network-hashrate`): the same bounds as the flag's.
+pub fn parse_series_of(
+    name: &str,
+    text: &str,
+    param: Option<&str>,
+) -> Result<Vec<(NaiveDate, f64)>, Error> {
     let at = |line: u64, col: usize, message: String| Error::Parse {
         file: name.to_string(),
         line: line as usize,
@@ -558,6 +584,15 @@ pub fn parse_series(name: &str, text: &str) -> Result<Vec<(NaiveDate, f64)>, Err
             .position(|h| h.trim().eq_ignore_ascii_case(want))
     };
     let date_col = find("date").or_else(|| find("time")).unwrap_or(0);
+    // Without a header its first row would be lost: a header is required.
+    let first = headers.get(date_col).unwrap_or("").trim();
+    if crate::params::spec::parse_date(first.get(..10).unwrap_or(first)).is_some() {
+        return Err(at(
+            1,
+            date_col + 1,
+            format!("expected a header row (date,value), got the date \"{first}\""),
+        ));
+    }
     let value_col = find("close")
         .or_else(|| find("value"))
         .or_else(|| find("price_usd"))
@@ -590,7 +625,7 @@ pub fn parse_series(name: &str, text: &str) -> Result<Vec<(NaiveDate, f64)>, Err
                 at(
                     line,
                     date_col + 1,
-                    format!("expected a date YYYY-MM-DD, got \"{d}\""),
+                    format!("expected {}, got \"{d}\"", crate::params::DATE_RULE),
                 )
             })?;
         let v = cell(value_col);
@@ -610,6 +645,19 @@ pub fn parse_series(name: &str, text: &str) -> Result<Vec<(NaiveDate, f64)>, Err
                 value_col + 1,
                 format!("expected a positive number, got {v}"),
             ));
+        }
+        if let Some(p) = param.map(crate::params::param) {
+            if !p.bounds.contains(x) {
+                return Err(at(
+                    line,
+                    value_col + 1,
+                    format!(
+                        "the value (as --{}) {}, got {v}",
+                        p.name,
+                        p.bounds.rule_for(x)
+                    ),
+                ));
+            }
         }
         if let Some(&(prev, _)) = out.last() {
             if date <= prev {
@@ -781,6 +829,19 @@ after = 30
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("p.csv:2:1: expected a date"), "{e}");
+        let e = parse_series_of("p.csv", "date,value\n2026-07-01,1e308\n", Some("price"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "p.csv:2:2: the value (as --price) must be at most 1e12, got 1e308"
+        );
+        let e = parse("s.toml", "# a \u{1} here\n").unwrap_err().to_string();
+        assert_eq!(e, "s.toml:1:5: a control character (\\u{1}) is not allowed");
+        let e = parse_series("p.csv", "2026-07-01,1\n2026-07-02,2\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("p.csv:1:1: expected a header row"), "{e}");
         let ok = parse_series("p.csv", "date,value\n2026-07-01T00:00:00Z,5\n").unwrap();
         assert_eq!(ok[0].0, NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
         let e = parse_series("p.csv", "date,value\nJan 1,5\n")

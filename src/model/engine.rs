@@ -297,23 +297,36 @@ impl NetworkInputs {
         }
         let start = self.start_on(base);
         let base_drivers = self.paths(base);
-        let mut state = if start >= base.date {
+        let chain_given =
+            self.height.is_some() && (self.difficulty.is_some() || self.hashrate_hs.is_some());
+        let too_far = (start - base.date).num_days() > crate::params::MAX_ROLL_DAYS;
+        let rolls = start >= base.date && !too_far;
+        let mut state = if rolls {
             roll_forward(base, base_drivers, start)
-        } else if self.height.is_some() && (self.difficulty.is_some() || self.hashrate_hs.is_some())
-        {
+        } else if chain_given {
             NetworkState {
                 date: start,
                 epoch_elapsed_s: None,
                 block_progress: 0.0,
                 ..base.clone()
             }
+        } else if too_far {
+            return Err(Error::input(format!(
+                "--start {start} is more than {} days after the network state's date {}: give --height and --difficulty (or --network-hashrate) for that date, or a --network document near it",
+                crate::params::MAX_ROLL_DAYS,
+                base.date
+            )));
         } else {
             return Err(Error::input(format!(
                 "--start {start} is before the network state's date {}: give --height and --difficulty (or --network-hashrate) for that date",
                 base.date
             )));
         };
-        let rolled_days = (start - base.date).num_days().max(0);
+        let rolled_days = if rolls {
+            (start - base.date).num_days()
+        } else {
+            0
+        };
         if self.gives_chain_state() {
             state.epoch_elapsed_s = None;
             state.block_progress = 0.0;

@@ -86,10 +86,14 @@ pub fn hashprice(
         power_cost_usd_per_kwh,
         hashcost_usd_per_ph_day: hashcost,
         margin_usd_per_ph_day: hashcost.map(|h| hp - h),
-        breakeven_power_cost_usd_per_kwh: efficiency_j_per_th.map(|e| hp / (e * per_j_kwh)),
+        // A breakeven past f64 (near-zero efficiency or power cost) has no figure: empty.
+        breakeven_power_cost_usd_per_kwh: efficiency_j_per_th
+            .map(|e| hp / (e * per_j_kwh))
+            .filter(|v| v.is_finite()),
         breakeven_efficiency_j_per_th: power_cost_usd_per_kwh
             .filter(|p| *p > 0.0)
-            .map(|p| hp / (p * per_j_kwh)),
+            .map(|p| hp / (p * per_j_kwh))
+            .filter(|v| v.is_finite()),
     })
 }
 

@@ -626,7 +626,9 @@ pub static PARAMS: &[Param] = &[
             value: "the snapshot's",
             source: "data/network.json",
         }),
-        bounds: Bounds::above(0.0, 1e30),
+        // At least 1, Bitcoin's minimum (powLimit): below it hashvalue has no meaning and
+        // grows to infinity.
+        bounds: Bounds::from(1.0, 1e30),
         plausible: Plausible::NearNetwork,
         per_machine: false,
         varies: true,
@@ -646,7 +648,8 @@ pub static PARAMS: &[Param] = &[
             value: "the snapshot's",
             source: "data/network.json",
         }),
-        bounds: Bounds::above(0.0, 1e15),
+        // At least the hashrate of difficulty 1 (2^32 / 600 H/s, 7.2e-12 EH/s).
+        bounds: Bounds::from(1e-11, 1e15),
         plausible: Plausible::NearNetwork,
         per_machine: false,
         varies: true,
@@ -1303,6 +1306,31 @@ pub fn suggest<'a>(text: &str, names: impl IntoIterator<Item = &'a str>) -> Opti
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, n)| n)
 }
+
+/// The earliest date minecalc accepts anywhere (flags, scenario files, CSV cells, documents,
+/// snapshot files): the genesis block's day.
+pub const FIRST_DATE: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2009, 1, 3) {
+    Some(d) => d,
+    None => panic!("FIRST_DATE"),
+};
+
+/// The latest date minecalc accepts anywhere: past the last block with a subsidy (about 2140),
+/// and far inside the calendar, so a run of the longest horizon never reaches its end.
+pub const LAST_DATE: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2200, 12, 31) {
+    Some(d) => d,
+    None => panic!("LAST_DATE"),
+};
+
+/// The rule every date obeys, as messages word it.
+pub const DATE_RULE: &str = "a date YYYY-MM-DD from 2009-01-03 to 2200-12-31";
+
+/// True when `d` is within [`FIRST_DATE`] ..= [`LAST_DATE`].
+pub fn date_in_range(d: chrono::NaiveDate) -> bool {
+    (FIRST_DATE..=LAST_DATE).contains(&d)
+}
+
+/// The most days a network state is rolled forward to a later `--start` (as `--days`).
+pub const MAX_ROLL_DAYS: i64 = 36_500;
 
 /// Checks a model value of parameter `name`: `model_value * to_unit` is in the parameter's
 /// unit (`to_unit` = 100 for a percent held as a fraction, 1e-18 for H/s against EH/s). The

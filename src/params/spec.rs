@@ -233,9 +233,13 @@ impl Spec {
         if t.trim().eq_ignore_ascii_case("today") && name == "start" {
             return Ok(today);
         }
-        parse_date(t.trim())
-            .map(Some)
-            .ok_or_else(|| p.error(origin, format!("\"{t}\""), "must be a date YYYY-MM-DD"))
+        parse_date(t.trim()).map(Some).ok_or_else(|| {
+            p.error(
+                origin,
+                format!("\"{t}\""),
+                format!("must be {}", super::DATE_RULE),
+            )
+        })
     }
 
     /// A file named by `name`: relative to the scenario file when it came from one.
@@ -354,12 +358,14 @@ fn reword_parse(e: Error) -> Error {
     }
 }
 
-/// Parses `YYYY-MM-DD` exactly (no trailing characters).
+/// Parses `YYYY-MM-DD` exactly (no trailing characters), within [`super::DATE_RULE`]'s range.
 pub fn parse_date(t: &str) -> Option<NaiveDate> {
     if t.len() != 10 {
         return None;
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .ok()
+        .filter(|d| super::date_in_range(*d))
 }
 
 /// The parameter `--vary` or `--for` names: its flag, key or column, and one that can vary.

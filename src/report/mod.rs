@@ -1,13 +1,14 @@
 //! Output: one writer per format, shared by every command, and `-o FILE` written atomically.
 
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
+use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::Error;
 
+pub use dest::Dest;
 pub use fmt::{
     musd, num, pct, power, round_sig, short, short_trimmed, signed_pct, tera, usd, usd_small,
     usd_whole, wrap,
@@ -15,6 +16,7 @@ pub use fmt::{
 
 #[cfg(feature = "charts")]
 pub mod chart;
+mod dest;
 pub mod flat;
 pub mod fmt;
 #[cfg(feature = "charts")]
@@ -51,104 +53,6 @@ pub trait TableRow: Serialize {
     /// out when the table is wider than the terminal; by default from the right, never the first.
     fn table_drop_order() -> Vec<usize> {
         (1..Self::table_headers().len()).rev().collect()
-    }
-}
-
-/// Where output goes: stdout, or a temporary file renamed over `-o FILE` at the end.
-pub enum Dest {
-    /// Buffered, locked stdout.
-    Stdout(BufWriter<io::StdoutLock<'static>>),
-    /// A temporary file beside the target.
-    File {
-        /// The temporary file.
-        tmp: BufWriter<tempfile::NamedTempFile>,
-        /// The target path.
-        path: PathBuf,
-    },
-}
-
-impl Dest {
-    /// Opens stdout or a temporary file beside `path`.
-    pub fn open(path: Option<&Path>) -> Result<Dest, Error> {
-        match path {
-            None => Ok(Dest::Stdout(BufWriter::with_capacity(
-                64 * 1024,
-                io::stdout().lock(),
-            ))),
-            Some(p) => {
-                let dir = match p.parent() {
-                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                    _ => PathBuf::from("."),
-                };
-                if !dir.is_dir() {
-                    return Err(Error::runtime(format!(
-                        "-o {}: the folder {} does not exist",
-                        p.display(),
-                        dir.display()
-                    )));
-                }
-                let tmp = tempfile::Builder::new()
-                    .prefix(".minecalc-")
-                    .tempfile_in(&dir)
-                    .map_err(|e| {
-                        Error::runtime(format!(
-                            "-o {}: cannot write in {}: {}",
-                            p.display(),
-                            dir.display(),
-                            e.kind()
-                        ))
-                    })?;
-                Ok(Dest::File {
-                    tmp: BufWriter::new(tmp),
-                    path: p.to_path_buf(),
-                })
-            }
-        }
-    }
-
-    /// Flushes, and for a file renames it over the target.
-    pub fn commit(self) -> Result<(), Error> {
-        match self {
-            Dest::Stdout(mut w) => Ok(w.flush()?),
-            Dest::File { tmp, path } => {
-                let tmp = tmp
-                    .into_inner()
-                    .map_err(|e| Error::runtime(format!("-o {}: {}", path.display(), e.error())))?;
-                tmp.as_file()
-                    .sync_all()
-                    .map_err(|e| Error::runtime(format!("-o {}: {e}", path.display())))?;
-                // The temporary file is private (0600); give the result the mode a new file
-                // would have (0644), or keep the mode of the file it replaces.
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    let mode = std::fs::metadata(&path)
-                        .map(|m| m.permissions().mode() & 0o7777)
-                        .unwrap_or(0o644);
-                    tmp.as_file()
-                        .set_permissions(std::fs::Permissions::from_mode(mode))
-                        .map_err(|e| Error::runtime(format!("-o {}: {e}", path.display())))?;
-                }
-                tmp.persist(&path)
-                    .map_err(|e| Error::runtime(format!("-o {}: {}", path.display(), e.error)))?;
-                Ok(())
-            }
-        }
-    }
-}
-
-impl Write for Dest {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Dest::Stdout(w) => w.write(buf),
-            Dest::File { tmp, .. } => tmp.write(buf),
-        }
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Dest::Stdout(w) => w.flush(),
-            Dest::File { tmp, .. } => tmp.flush(),
-        }
     }
 }
 
@@ -314,7 +218,22 @@ pub struct RowWriter<W: Write> {
     meta: Option<Value>,
 }
 
+/// The most rows the table holds (it is laid out at the end, so it keeps its rows in memory);
+/// past it the run stops with a hint to use a format that streams.
+pub const MAX_TABLE_ROWS: usize = 100_000;
+
 impl<W: Write> RowWriter<W> {
+    /// Keeps one table row, up to [`MAX_TABLE_ROWS`].
+    fn push_table_row(&mut self, cells: Vec<String>) -> Result<(), Error> {
+        if self.table_rows.len() >= MAX_TABLE_ROWS {
+            return Err(Error::input(format!(
+                "the table shows at most {MAX_TABLE_ROWS} rows; use --format csv, json or ndjson, which stream any number"
+            )));
+        }
+        self.table_rows.push(cells);
+        Ok(())
+    }
+
     /// A writer in `format` with `style`.
     pub fn new(format: Format, style: &Style, out: W) -> RowWriter<W> {
         let (out, csv) = match format {
@@ -576,7 +495,7 @@ impl<W: Write> RowWriter<W> {
                     .map(|&(_, f)| field_values.get(f).and_then(|v| v.as_f64()).unwrap_or(0.0))
                     .collect();
                 self.table_btc.push(btc);
-                self.table_rows.push(cells);
+                self.push_table_row(cells)?;
             }
         }
         self.rows_written += 1;
