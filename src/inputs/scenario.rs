@@ -435,18 +435,8 @@ pub fn fleet(spec: &Spec, catalog: &[Machine]) -> Result<Fleet, Error> {
 
 fn group_error(g: &Values, name: &str, rule: &str) -> Error {
     let p = crate::params::param(name);
-    let (value, origin) = Spec::text_in(g, name).unwrap_or_default_origin();
+    let (value, origin) = Spec::text_in(g, name).unwrap_or((String::new(), Origin::Flag));
     p.error(origin, value, rule)
-}
-
-trait OrDefaultOrigin {
-    fn unwrap_or_default_origin(self) -> (String, Origin);
-}
-
-impl OrDefaultOrigin for Option<(String, Origin)> {
-    fn unwrap_or_default_origin(self) -> (String, Origin) {
-        self.unwrap_or((String::new(), Origin::Flag))
-    }
 }
 
 /// Turns the spec into a scenario on `base` (the network the spec's figures override).

@@ -1283,7 +1283,9 @@ pub fn get(name: &str) -> Option<&'static Param> {
 
 /// The parameter `name` (a registry name known at compile time).
 pub fn param(name: &str) -> &'static Param {
-    // The names the code passes are the registry's own; a test checks each one exists.
+    // The names the code passes are the registry's own: a misspelt one fails every test that
+    // reaches it (debug builds), and never panics a release build.
+    debug_assert!(get(name).is_some(), "no parameter {name} in the registry");
     get(name).unwrap_or(&PARAMS[0])
 }
 

@@ -99,7 +99,9 @@ impl Dest {
                 dir.display()
             )));
         }
-        // The list is locked before the file exists, so a signal can never miss it.
+        // The handler is in place and the list locked before the file exists, so a signal
+        // can never miss it (installing the handler after the file raced a quick SIGHUP).
+        install_signal_cleanup();
         let mut list = pending_list();
         let tmp = tempfile::Builder::new()
             .prefix(".minecalc-")
@@ -190,7 +192,6 @@ pub struct Pending(PathBuf);
 
 impl Pending {
     fn push(list: &mut Vec<PathBuf>, path: PathBuf) -> Pending {
-        install_signal_cleanup();
         list.push(path.clone());
         Pending(path)
     }
