@@ -16,6 +16,7 @@ fn main() -> Result<(), minecalc::Error> {
             uptime: 0.97,
             pool_fee: 0.02,
             opex_usd_per_day: 0.0,
+            ..FleetGroup::default()
         });
         let growth = Growth {
             hashrate: 0.25,

@@ -26,6 +26,7 @@
 //! let fleet = Fleet::single(FleetGroup {
 //!     label: "1 PH/s".into(), hashrate_ths: 1000.0, efficiency_j_per_th: 15.0,
 //!     power_cost_usd_per_kwh: 0.05, uptime: 1.0, pool_fee: 0.0, opex_usd_per_day: 0.0,
+//!     ..FleetGroup::default()
 //! });
 //! let s = Scenario::with_growth(net, Growth::default(), fleet, Horizon::Days(30));
 //! let p = project(&s).unwrap();

@@ -15,6 +15,7 @@ fn scenario(power_cost: f64, hashrate_growth: f64, price_growth: f64, days: i64)
         uptime: 0.95,
         pool_fee: 0.02,
         opex_usd_per_day: 10.0,
+        ..FleetGroup::default()
     });
     let growth = Growth {
         hashrate: hashrate_growth,

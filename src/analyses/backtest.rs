@@ -26,7 +26,6 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::error::{csv_message, Error};
 use crate::model::chain::{self, HALVING_INTERVAL_BLOCKS, RETARGET_INTERVAL_BLOCKS};
 use crate::model::engine::NetDay;
-use crate::model::finance::Discount;
 use crate::model::fleet::Fleet;
 use crate::model::projection::ProjectionRow;
 
@@ -477,9 +476,8 @@ where
 {
     fleet.validate()?;
     let reward_scale = chain::SECONDS_PER_DAY * 1e15 / chain::HASHES_PER_DIFFICULTY;
-    let capex = fleet.capex_usd;
-    let discount = Discount::new(fleet.discount_rate);
-    let (mut cum_btc, mut cum_margin, mut npv) = (0.0, 0.0, -capex);
+    let mut books = crate::model::books::Books::new(fleet);
+    let n = h.days.len();
     let mut x = x0;
     for (i, day) in h.days.iter().enumerate() {
         let blocks = match (day.blocks, source) {
@@ -545,13 +543,7 @@ where
             halving,
             retargets,
         };
-        let flows = fleet.day(&net);
-        cum_btc += flows.btc_mined;
-        cum_margin += flows.margin_usd;
-        npv += flows.margin_usd * discount.factor(i as i64);
-        let mut row = ProjectionRow::from_day(&net, &flows, cum_btc, cum_margin);
-        row.cumulative_net_usd = cum_margin - capex;
-        row.npv_usd = npv;
+        let row = ProjectionRow::from_day(&net, &books.day(&net, i + 1 == n));
         f(&net, &row)?;
     }
     Ok(())

@@ -124,7 +124,7 @@ pub fn run(a: &BacktestArgs) -> Result<(), Error> {
     let mut w = RowWriter::new(format, &a.output.style(), Dest::open(a.output.path())?);
     let tags = tag_prefix(&a.tag);
     let mut agg = Aggregator::new(period);
-    let mut summary = SummaryBuilder::new(fleet.capex_usd);
+    let mut summary = SummaryBuilder::new();
     let mut halving: Option<String> = None;
     let mut daily = Vec::new();
     backtest::for_each_day(&history, x0, source, &fleet, |net, row| {

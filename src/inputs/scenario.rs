@@ -34,7 +34,7 @@ use toml::Spanned;
 use crate::error::{Error, Origin};
 use crate::inputs::machines::{self, Machine};
 use crate::model::chain;
-use crate::model::fleet::{Curtail, Fleet, FleetGroup};
+use crate::model::fleet::{Curtail, Fleet, FleetGroup, Retire, ShareBasis, Treasury};
 use crate::model::network::{NetworkInputs, NetworkState, ResolvedNetwork};
 use crate::model::projection::{estimate_halvings, Horizon, Scenario};
 use crate::params::spec::{Given, Spec, Value, Values};
@@ -298,8 +298,214 @@ pub fn gives_fleet(spec: &Spec) -> bool {
     spec.has("hashrate") || !spec.groups.is_empty()
 }
 
-/// The fleet, checked; machines come from `catalog`.
+/// The fleet, checked; machines come from `catalog`. Without a start date, groups age from
+/// their energization only and `retire = "halving"` is refused (see [`fleet_at`]).
 pub fn fleet(spec: &Spec, catalog: &[Machine]) -> Result<Fleet, Error> {
+    fleet_at(spec, catalog, None, None)
+}
+
+/// When a fleet runs: its first day (energizations before it are refused; machines age from
+/// it) and the height `retire = "halving"` means.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FleetClock {
+    /// The first day of the run.
+    pub start: Option<NaiveDate>,
+    /// The next halving block after the start.
+    pub next_halving: Option<u64>,
+}
+
+/// A group's text value of `name`, or the fleet-wide one.
+fn text_or(g: &Values, spec: &Spec, name: &str) -> Option<(String, Origin)> {
+    Spec::text_in(g, name).or_else(|| spec.text(name))
+}
+
+/// A group's checked number of `name`, or the fleet-wide one.
+fn num_or(g: &Values, spec: &Spec, name: &str) -> Result<Option<f64>, Error> {
+    Ok(match Spec::num_in(g, name)? {
+        Some(v) => Some(v),
+        None => spec.num(name)?,
+    })
+}
+
+/// A date parameter of a group (or the fleet), checked, with its origin.
+fn date_or(g: &Values, spec: &Spec, name: &str) -> Result<Option<(NaiveDate, Origin)>, Error> {
+    let Some((t, origin)) = text_or(g, spec, name) else {
+        return Ok(None);
+    };
+    match crate::params::spec::parse_date(t.trim()) {
+        Some(d) => Ok(Some((d, origin))),
+        None => Err(crate::params::param(name).error(
+            origin,
+            format!("\"{t}\""),
+            format!("must be {}", crate::params::DATE_RULE),
+        )),
+    }
+}
+
+/// Sets a group's dates, wear, hosting, resale and depreciation from its values (or the
+/// fleet's), checked against the clock.
+fn life_of(
+    group: &mut FleetGroup,
+    g: &Values,
+    spec: &Spec,
+    unit_price: Option<f64>,
+    clock: FleetClock,
+) -> Result<(), Error> {
+    let pct =
+        |name: &str| -> Result<f64, Error> { Ok(num_or(g, spec, name)?.unwrap_or(0.0) / 100.0) };
+    group.degradation = pct("degradation")?;
+    group.failure_rate = pct("failure-rate")?;
+    group.profit_share = pct("profit-share")?;
+    let basis = text_or(g, spec, "profit-share-on");
+    group.profit_share_basis = match basis.as_ref().map(|b| b.0.trim().to_ascii_lowercase()) {
+        None => ShareBasis::Revenue,
+        Some(b) if b == "revenue" => ShareBasis::Revenue,
+        Some(b) if b == "margin" => ShareBasis::Margin,
+        Some(b) => {
+            let origin = basis.map(|b| b.1).unwrap_or(Origin::Flag);
+            return Err(crate::params::param("profit-share-on").error(
+                origin,
+                format!("\"{b}\""),
+                "must be revenue or margin",
+            ));
+        }
+    };
+    group.hosting_fee_usd_per_month = num_or(g, spec, "hosting-fee")?.unwrap_or(0.0);
+    if group.hosting_fee_usd_per_month > 0.0 && group.units == 0.0 {
+        let (v, origin) = text_or(g, spec, "hosting-fee").unwrap_or_default_origin();
+        return Err(crate::params::param("hosting-fee").error(
+            origin,
+            v,
+            "is per machine: give the group a --machine (with --units)",
+        ));
+    }
+    group.depreciation_years = num_or(g, spec, "depreciation-years")?.unwrap_or(0.0);
+    let resale = num_or(g, spec, "resale")?;
+    let resale_pct = num_or(g, spec, "resale-pct")?;
+    group.resale_usd_per_unit = match (resale, resale_pct) {
+        (Some(_), Some(_)) => {
+            let (v, origin) = text_or(g, spec, "resale-pct").unwrap_or_default_origin();
+            return Err(crate::params::param("resale-pct").error(
+                origin,
+                v,
+                "cannot be given with --resale (one resale value per group)",
+            ));
+        }
+        (Some(r), None) => r,
+        (None, Some(p)) => match unit_price {
+            Some(u) => u * p / 100.0,
+            None => {
+                let (v, origin) = text_or(g, spec, "resale-pct").unwrap_or_default_origin();
+                return Err(crate::params::param("resale-pct").error(
+                    origin,
+                    v,
+                    "is a share of the unit price: give --unit-price (or use --resale USD)",
+                ));
+            }
+        },
+        (None, None) => 0.0,
+    };
+    if let Some((d, origin)) = date_or(g, spec, "energize")? {
+        if let Some(start) = clock.start.filter(|s| d < *s) {
+            return Err(crate::params::param("energize").error(
+                origin,
+                d.to_string(),
+                format!("is before the horizon's first day {start}"),
+            ));
+        }
+        group.energize = Some(d);
+    }
+    group.installed_on = group.energize.or(clock.start);
+    if let Some((t, origin)) = text_or(g, spec, "retire") {
+        let rule = format!("must be {} or `halving`", crate::params::DATE_RULE);
+        group.retire = Some(if t.trim().eq_ignore_ascii_case("halving") {
+            match clock.next_halving {
+                Some(h) => Retire::Halving(h),
+                None => {
+                    return Err(crate::params::param("retire").error(
+                        origin,
+                        format!("\"{t}\""),
+                        "`halving` needs a projection (give a date here)",
+                    ))
+                }
+            }
+        } else {
+            let d = crate::params::spec::parse_date(t.trim()).ok_or_else(|| {
+                crate::params::param("retire").error(origin.clone(), format!("\"{t}\""), rule)
+            })?;
+            let first = group.energize.or(clock.start);
+            if let Some(f) = first.filter(|f| d <= *f) {
+                let what = if group.energize.is_some() {
+                    "is not after --energize"
+                } else {
+                    "is not after the horizon's first day"
+                };
+                return Err(crate::params::param("retire").error(
+                    origin,
+                    d.to_string(),
+                    format!("{what} {f}"),
+                ));
+            }
+            Retire::Date(d)
+        });
+    }
+    Ok(())
+}
+
+/// `unwrap_or_default` for a value and its origin (a flag when unknown).
+trait OrFlag {
+    fn unwrap_or_default_origin(self) -> (String, Origin);
+}
+
+impl OrFlag for Option<(String, Origin)> {
+    fn unwrap_or_default_origin(self) -> (String, Origin) {
+        self.unwrap_or((String::new(), Origin::Flag))
+    }
+}
+
+/// A schedule `DATE:UNITS,DATE:UNITS`, checked.
+fn schedule_of(t: &str, origin: &Origin) -> Result<Vec<(NaiveDate, f64)>, Error> {
+    let p = crate::params::param("schedule");
+    let mut out: Vec<(NaiveDate, f64)> = Vec::new();
+    for part in t.split(',').map(str::trim).filter(|x| !x.is_empty()) {
+        let bad = |why: &str| p.error(origin.clone(), format!("\"{part}\""), why.to_string());
+        let (d, u) = part
+            .split_once(':')
+            .ok_or_else(|| bad("must be DATE:UNITS, e.g. 2027-03-01:2000"))?;
+        let date = crate::params::spec::parse_date(d.trim())
+            .ok_or_else(|| bad(&format!("needs {}", crate::params::DATE_RULE)))?;
+        let units: f64 = u
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v > 0.0 && *v <= 1e9 && v.fract() == 0.0)
+            .ok_or_else(|| bad("needs a whole number of units from 1 to 1e9"))?;
+        if out.last().is_some_and(|l| l.0 >= date) {
+            return Err(bad("dates must increase"));
+        }
+        out.push((date, units));
+    }
+    if out.is_empty() {
+        return Err(p.error(
+            origin.clone(),
+            format!("\"{t}\""),
+            "must list DATE:UNITS batches",
+        ));
+    }
+    Ok(out)
+}
+
+/// The fleet on a clock (see [`fleet`]).
+pub fn fleet_at(
+    spec: &Spec,
+    catalog: &[Machine],
+    start: Option<NaiveDate>,
+    next_halving: Option<u64>,
+) -> Result<Fleet, Error> {
+    let clock = FleetClock {
+        start,
+        next_halving,
+    };
     let power_cost = spec.num("power-cost")?;
     let efficiency = spec.num("efficiency")?;
     let uptime = spec.num("uptime")?;
@@ -311,18 +517,21 @@ pub fn fleet(spec: &Spec, catalog: &[Machine]) -> Result<Fleet, Error> {
     if spec.groups.is_empty() {
         let hashrate_ths = spec.num("hashrate")?.unwrap_or(DEFAULT_HASHRATE_THS);
         let eff = efficiency.unwrap_or(DEFAULT_EFFICIENCY_J_PER_TH);
-        groups.push(FleetGroup {
+        let mut g = FleetGroup {
             label: format!("{hashrate_ths} TH/s at {eff} J/TH"),
             hashrate_ths,
             efficiency_j_per_th: eff,
             power_cost_usd_per_kwh: power_cost.unwrap_or(DEFAULT_POWER_COST_USD_PER_KWH),
             uptime: uptime.unwrap_or(100.0) / 100.0,
             pool_fee: pool_fee.unwrap_or(0.0) / 100.0,
-            opex_usd_per_day: 0.0,
-        });
-        if let Some(p) = unit_price {
-            capex = p;
-        }
+            // A bare hashrate priced with --unit-price is one lot.
+            units: if unit_price.is_some() { 1.0 } else { 0.0 },
+            capex_usd: unit_price.unwrap_or(0.0),
+            ..FleetGroup::default()
+        };
+        life_of(&mut g, &Values::new(), spec, unit_price, clock)?;
+        capex = g.capex_usd;
+        groups.push(g);
     } else if let Some(g) = spec.get("hashrate") {
         return Err(crate::params::param("hashrate").error(
             g.origin.clone(),
@@ -387,14 +596,31 @@ pub fn fleet(spec: &Spec, catalog: &[Machine]) -> Result<Fleet, Error> {
                 Error::input(format!("group \"{label}\" needs an efficiency (J/TH)"))
             })?,
         };
-        let group_units = units.unwrap_or(if machine.is_some() { 1.0 } else { 0.0 });
-        let group_capex = match (num("capex")?, num("unit-price")?.or(unit_price)) {
+        let schedule = match Spec::text_in(g, "schedule") {
+            Some((t, origin)) => {
+                if machine.is_none() {
+                    return Err(group_error(
+                        g,
+                        "schedule",
+                        "needs a machine (--machine NAME)",
+                    ));
+                }
+                schedule_of(&t, &origin)?
+            }
+            None => Vec::new(),
+        };
+        let group_units = units.unwrap_or(if machine.is_some() && schedule.is_empty() {
+            1.0
+        } else {
+            0.0
+        });
+        let group_price = num("unit-price")?.or(unit_price);
+        let group_capex = match (num("capex")?, group_price) {
             (Some(c), _) => c,
             (None, Some(p)) => p * group_units,
             (None, None) => 0.0,
         };
-        capex += group_capex;
-        groups.push(FleetGroup {
+        let mut group = FleetGroup {
             label: Spec::text_in(g, "label").map(|v| v.0).unwrap_or(label),
             hashrate_ths,
             efficiency_j_per_th: eff,
@@ -404,10 +630,52 @@ pub fn fleet(spec: &Spec, catalog: &[Machine]) -> Result<Fleet, Error> {
             uptime: num("uptime")?.or(uptime).unwrap_or(100.0) / 100.0,
             pool_fee: num("pool-fee")?.or(pool_fee).unwrap_or(0.0) / 100.0,
             opex_usd_per_day: num("opex")?.unwrap_or(0.0),
-        });
+            units: group_units,
+            capex_usd: group_capex,
+            ..FleetGroup::default()
+        };
+        life_of(&mut group, g, spec, group_price, clock)?;
+        // Each batch of a schedule is a group of its own, energized (and ageing) from its date.
+        for (date, n) in &schedule {
+            let m = machine.expect("a schedule has a machine");
+            if let Some(start) = clock.start.filter(|s| date < s) {
+                let (t, origin) = Spec::text_in(g, "schedule").unwrap_or_default_origin();
+                return Err(crate::params::param("schedule").error(
+                    origin,
+                    format!("\"{t}\""),
+                    format!("has a batch on {date}, before the horizon's first day {start}"),
+                ));
+            }
+            let mut batch = group.clone();
+            batch.label = format!("{} x {} from {date}", m.model, n);
+            batch.units = *n;
+            batch.hashrate_ths = m.hashrate_ths * n;
+            batch.capex_usd = group_price.map_or(0.0, |p| p * n);
+            batch.energize = Some(*date);
+            batch.installed_on = Some(*date);
+            if let Some(Retire::Date(r)) = batch.retire {
+                if r <= *date {
+                    return Err(group_error(
+                        g,
+                        "schedule",
+                        &format!("has a batch on {date}, not before --retire {r}"),
+                    ));
+                }
+            }
+            capex += batch.capex_usd;
+            groups.push(batch);
+        }
+        if group.units > 0.0 || schedule.is_empty() {
+            capex += group.capex_usd;
+            groups.push(group);
+        }
     }
     if let Some(c) = spec.num("capex")? {
+        // One figure for the whole fleet, spent on the first day.
         capex = c;
+        for g in &mut groups {
+            g.capex_usd = 0.0;
+        }
     }
     let curtail_hours = spec.num("curtail-hours")?;
     let peak = spec.num("peak-power-cost")?;
@@ -428,9 +696,32 @@ pub fn fleet(spec: &Spec, catalog: &[Machine]) -> Result<Fleet, Error> {
         capex_usd: capex,
         opex_usd_per_day: fleet_opex.unwrap_or(0.0),
         discount_rate: discount / 100.0,
+        depreciation_years: spec.num("depreciation-years")?.unwrap_or(0.0),
+        tax_rate: spec.num("tax-rate")?.unwrap_or(0.0) / 100.0,
+        treasury: treasury_of(spec)?,
     };
     fleet.validate()?;
     Ok(fleet)
+}
+
+/// The treasury policy: `--treasury`, and `--hold` (which implies `hold`).
+fn treasury_of(spec: &Spec) -> Result<Treasury, Error> {
+    let hold = spec.num("hold")?.map(|h| h / 100.0);
+    Ok(match (spec.choice("treasury")?, hold) {
+        (None | Some("sell-all"), None) => Treasury::SellAll,
+        (None | Some("hold"), Some(h)) => Treasury::Hold(h),
+        (Some("hold"), None) => Treasury::Hold(1.0),
+        (Some("sell-to-cover"), None) => Treasury::SellToCover,
+        (Some(policy), Some(_)) => {
+            let (v, origin) = spec.text("hold").unwrap_or_default_origin();
+            return Err(crate::params::param("hold").error(
+                origin,
+                v,
+                format!("goes with --treasury hold, not --treasury {policy}"),
+            ));
+        }
+        (Some(_), None) => Treasury::SellAll,
+    })
 }
 
 fn group_error(g: &Values, name: &str, rule: &str) -> Error {
@@ -462,7 +753,13 @@ pub fn plan(
     // The state on the start date follows the paths where they cover it.
     network.state.price_usd = network.drivers.price_usd.on(network.state.date);
     network.state.hashrate_hs = network.drivers.hashrate_hs.on(network.state.date);
-    let fleet = fleet(spec, machines::catalog())?;
+    let start = network.state.date;
+    let fleet = fleet_at(
+        spec,
+        machines::catalog(),
+        Some(start),
+        Some(chain::next_halving_height(network.state.height)),
+    )?;
     let after = spec.num("after")?.map_or(DEFAULT_AFTER_DAYS, |a| a as i64);
     let mut halving_height = None;
     let horizon = if let Some(d) = spec.num("days")? {

@@ -1,14 +1,38 @@
 //! A fleet: groups of machines, each with its hashrate, efficiency, power cost and uptime.
 
+use chrono::{NaiveDate, Timelike};
+
 use crate::error::Error;
 use crate::model::engine::NetDay;
 use crate::params::check_model;
 
 /// Hours in a day.
 const HOURS_PER_DAY: f64 = 24.0;
+/// Days in a year, for rates given per year (wear, failures, depreciation).
+pub const DAYS_PER_YEAR: f64 = 365.25;
+
+/// When a group stops running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retire {
+    /// At 00:00 UTC of this date: the day before is its last.
+    Date(NaiveDate),
+    /// When the halving block at this height is mined: the group runs the part of that day
+    /// before the block.
+    Halving(u64),
+}
+
+/// What a hosting contract's profit share is a share of.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ShareBasis {
+    /// Revenue (BTC mined at the day's price).
+    #[default]
+    Revenue,
+    /// The day's margin before the share (revenue - power - hosting fee), when positive.
+    Margin,
+}
 
 /// One group of identical machines (or a bare hashrate) with its own costs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FleetGroup {
     /// What the group is ("1 PH/s at 15 J/TH", "Antminer S21 XP x 1000").
     pub label: String,
@@ -24,6 +48,31 @@ pub struct FleetGroup {
     pub pool_fee: f64,
     /// Other operating costs, USD per day.
     pub opex_usd_per_day: f64,
+    /// Machines in the group (0: a bare hashrate). Hosting fees and resale count them.
+    pub units: f64,
+    /// First day the group runs (energization), 00:00 UTC; `None`: from the first day.
+    pub energize: Option<NaiveDate>,
+    /// When the group stops; `None`: it runs to the end.
+    pub retire: Option<Retire>,
+    /// The day the group's age counts from (wear, failures, depreciation); `None`: it never
+    /// ages. Plans set it to the energization date or the projection's first day.
+    pub installed_on: Option<NaiveDate>,
+    /// Hashrate lost to wear, fraction a year, compounding (the power drawn stays: J/TH rises).
+    pub degradation: f64,
+    /// Machines failing, fraction a year, compounding (their hashrate, power and fees go).
+    pub failure_rate: f64,
+    /// Capital spent on the group, USD, on its energization day (or the first day).
+    pub capex_usd: f64,
+    /// What one surviving machine sells for when the group stops or the horizon ends, USD.
+    pub resale_usd_per_unit: f64,
+    /// Hosting fee per machine, USD a month, while the group is installed.
+    pub hosting_fee_usd_per_month: f64,
+    /// The host's profit share, 0..=1.
+    pub profit_share: f64,
+    /// What the profit share is a share of.
+    pub profit_share_basis: ShareBasis,
+    /// Straight-line depreciation life of the group's capex, years (0: none).
+    pub depreciation_years: f64,
 }
 
 impl FleetGroup {
@@ -39,8 +88,7 @@ impl FleetGroup {
             efficiency_j_per_th,
             power_cost_usd_per_kwh,
             uptime: 1.0,
-            pool_fee: 0.0,
-            opex_usd_per_day: 0.0,
+            ..FleetGroup::default()
         }
     }
 
@@ -52,7 +100,93 @@ impl FleetGroup {
         check_model("opex", self.opex_usd_per_day, 1.0)?;
         check_model("uptime", self.uptime, 100.0)?;
         check_model("pool-fee", self.pool_fee, 100.0)?;
+        check_model("degradation", self.degradation, 100.0)?;
+        check_model("failure-rate", self.failure_rate, 100.0)?;
+        check_model("hosting-fee", self.hosting_fee_usd_per_month, 1.0)?;
+        check_model("profit-share", self.profit_share, 100.0)?;
+        if self.depreciation_years != 0.0 {
+            check_model("depreciation-years", self.depreciation_years, 1.0)?;
+        }
+        check_model("resale", self.resale_usd_per_unit, 1.0)?;
+        if let (Some(e), Some(Retire::Date(r))) = (self.energize, self.retire) {
+            if r <= e {
+                return Err(Error::input(format!(
+                    "group \"{}\": --retire {r} is not after --energize {e}",
+                    self.label
+                )));
+            }
+        }
         Ok(())
+    }
+
+    /// The share of `net`'s day the group is installed: 0 before its energization and after
+    /// its retirement, the part of the day before the halving block on a halving retirement.
+    pub fn online(&self, net: &NetDay) -> f64 {
+        if self.energize.is_some_and(|e| net.date < e) {
+            return 0.0;
+        }
+        match self.retire {
+            None => 1.0,
+            Some(Retire::Date(d)) => f64::from(u8::from(net.date < d)),
+            Some(Retire::Halving(h)) => match net.halving {
+                Some((hh, at)) if hh == h => {
+                    f64::from(at.num_seconds_from_midnight()) / (HOURS_PER_DAY * 3600.0)
+                }
+                _ => f64::from(u8::from(net.height < h)),
+            },
+        }
+    }
+
+    /// True on the day the group stops (its retirement date, or the halving day).
+    pub fn retires_on(&self, net: &NetDay) -> bool {
+        match self.retire {
+            Some(Retire::Date(d)) => net.date == d,
+            Some(Retire::Halving(h)) => net.halving.is_some_and(|(hh, _)| hh == h),
+            None => false,
+        }
+    }
+
+    /// The group's age on `net`'s day, years (0 without an install date).
+    pub fn age_years(&self, date: NaiveDate) -> f64 {
+        self.installed_on.map_or(0.0, |d| {
+            ((date - d).num_days() as f64).max(0.0) / DAYS_PER_YEAR
+        })
+    }
+
+    /// Share of the machines still working on `date` (failures), and the hashrate each keeps
+    /// (wear), both 1 when new.
+    pub fn wear(&self, date: NaiveDate) -> (f64, f64) {
+        if self.failure_rate == 0.0 && self.degradation == 0.0 {
+            return (1.0, 1.0);
+        }
+        let age = self.age_years(date);
+        (
+            (1.0 - self.failure_rate).powf(age),
+            (1.0 - self.degradation).powf(age),
+        )
+    }
+
+    /// What the surviving machines sell for on `date`, USD.
+    pub fn resale_on(&self, date: NaiveDate) -> f64 {
+        if self.resale_usd_per_unit == 0.0 {
+            return 0.0;
+        }
+        self.resale_usd_per_unit * self.units * self.wear(date).0
+    }
+
+    /// Straight-line depreciation of the group's capex on `date`'s day, USD: the fall in book
+    /// value over the day, so the days of the life sum to the capex exactly.
+    pub fn depreciation_on(&self, date: NaiveDate) -> f64 {
+        let (Some(from), true) = (
+            self.installed_on,
+            self.depreciation_years > 0.0 && self.capex_usd > 0.0,
+        ) else {
+            return 0.0;
+        };
+        let life_days = self.depreciation_years * DAYS_PER_YEAR;
+        let age = (date - from).num_days() as f64;
+        let book = |d: f64| (d / life_days).clamp(0.0, 1.0);
+        self.capex_usd * (book(age + 1.0) - book(age))
     }
 
     /// Power draw at full uptime, kW.
@@ -74,6 +208,11 @@ impl FleetGroup {
     /// The group's economics on a network day under an operating rule. `running` (0..=1)
     /// scales the hours the rule leaves on (1 in normal use).
     pub fn day_with(&self, net: &NetDay, rule: &Curtail, running: f64) -> GroupDay {
+        let online = self.online(net);
+        if online == 0.0 {
+            return GroupDay::default();
+        }
+        let running = running * online;
         if !rule.shutdown && rule.peak_hours == 0.0 {
             return self.flows(
                 net,
@@ -84,7 +223,8 @@ impl FleetGroup {
         // Revenue and energy of one TH/s for one hour, at this group's pool fee and efficiency.
         let revenue_per_th_hour =
             net.hashprice_usd_per_ph_day() / 1000.0 / HOURS_PER_DAY * (1.0 - self.pool_fee);
-        let kwh_per_th_hour = self.efficiency_j_per_th / 1000.0;
+        // Worn machines draw the same power for less hashrate.
+        let kwh_per_th_hour = self.efficiency_j_per_th / 1000.0 / self.wear(net.date).1;
         let pays = |price: f64| revenue_per_th_hour >= kwh_per_th_hour * price;
         let peak_hours = rule.peak_hours.clamp(0.0, HOURS_PER_DAY);
         let peak_price = rule
@@ -121,23 +261,55 @@ impl FleetGroup {
     /// Flows for a day on which the machines run `running_fraction` of the day and pay
     /// `price_hours` (the sum of hours x USD/kWh over the hours that run, before uptime).
     fn flows(&self, net: &NetDay, running_fraction: f64, price_hours: f64) -> GroupDay {
+        let (alive, kept) = self.wear(net.date);
+        let online = self.online(net);
         let on = self.uptime * running_fraction;
-        let hashrate_ths = self.hashrate_ths * on;
+        let hashrate_ths = self.hashrate_ths * alive * kept * on;
         let btc_mined =
             net.hashvalue_btc_per_ph_day * hashrate_ths / 1000.0 * (1.0 - self.pool_fee);
         let revenue_usd = btc_mined * net.price_usd;
-        let energy_kwh = self.power_kw() * HOURS_PER_DAY * on;
-        let power_cost_usd = self.power_kw() * self.uptime * price_hours;
+        let power_kw = self.power_kw() * alive;
+        let energy_kwh = power_kw * HOURS_PER_DAY * on;
+        let power_cost_usd = power_kw * self.uptime * price_hours;
+        let units_online = self.units * alive * online;
+        let hosting_fee_usd = if self.hosting_fee_usd_per_month > 0.0 {
+            self.hosting_fee_usd_per_month * 12.0 / DAYS_PER_YEAR * units_online
+        } else {
+            0.0
+        };
+        let profit_share_usd = self.profit_share
+            * match self.profit_share_basis {
+                ShareBasis::Revenue => revenue_usd,
+                ShareBasis::Margin => (revenue_usd - power_cost_usd - hosting_fee_usd).max(0.0),
+            };
+        let opex_usd = self.opex_usd_per_day * online;
         GroupDay {
             hashrate_ths,
-            installed_ths: self.hashrate_ths,
-            running_fraction,
+            installed_ths: self.hashrate_ths * alive * kept * online,
+            running_fraction: if online > 0.0 {
+                running_fraction / online
+            } else {
+                0.0
+            },
             btc_mined,
             revenue_usd,
             energy_kwh,
             power_cost_usd,
-            opex_usd: self.opex_usd_per_day,
-            margin_usd: revenue_usd - power_cost_usd - self.opex_usd_per_day,
+            opex_usd,
+            hosting_fee_usd,
+            profit_share_usd,
+            margin_usd: revenue_usd
+                - power_cost_usd
+                - opex_usd
+                - hosting_fee_usd
+                - profit_share_usd,
+            units_online,
+            expected_blocks: if net.hashrate_hs > 0.0 {
+                hashrate_ths * 1e12 / net.hashrate_hs * net.blocks
+            } else {
+                0.0
+            },
+            depreciation_usd: self.depreciation_on(net.date),
         }
     }
 }
@@ -196,8 +368,18 @@ pub struct GroupDay {
     pub power_cost_usd: f64,
     /// Other operating costs, USD.
     pub opex_usd: f64,
-    /// revenue - power cost - opex, USD.
+    /// Hosting fees per machine, USD.
+    pub hosting_fee_usd: f64,
+    /// The host's profit share, USD.
+    pub profit_share_usd: f64,
+    /// revenue - power cost - opex - hosting fee - profit share, USD.
     pub margin_usd: f64,
+    /// Machines installed and working, averaged over the day.
+    pub units_online: f64,
+    /// Blocks the running hashrate finds on average (its share of the network's blocks).
+    pub expected_blocks: f64,
+    /// Straight-line depreciation, USD.
+    pub depreciation_usd: f64,
 }
 
 impl GroupDay {
@@ -216,8 +398,26 @@ impl GroupDay {
         self.energy_kwh += o.energy_kwh;
         self.power_cost_usd += o.power_cost_usd;
         self.opex_usd += o.opex_usd;
+        self.hosting_fee_usd += o.hosting_fee_usd;
+        self.profit_share_usd += o.profit_share_usd;
         self.margin_usd += o.margin_usd;
+        self.units_online += o.units_online;
+        self.expected_blocks += o.expected_blocks;
+        self.depreciation_usd += o.depreciation_usd;
     }
+}
+
+/// What the miner does with the BTC it mines.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub enum Treasury {
+    /// Sells every BTC the day it is mined.
+    #[default]
+    SellAll,
+    /// Holds this share (0..=1) of each day's BTC and sells the rest.
+    Hold(f64),
+    /// Sells only the BTC that pays the day's cash costs (from holdings when the day's BTC
+    /// falls short) and holds the rest.
+    SellToCover,
 }
 
 /// A fleet of one or more groups, its operating rule and its finances.
@@ -227,13 +427,20 @@ pub struct Fleet {
     pub groups: Vec<FleetGroup>,
     /// When the operator switches machines off.
     pub curtail: Curtail,
-    /// Capital cost of the fleet, USD, spent on the first day.
+    /// Capital cost of the whole fleet, USD: the groups' own capex (each spent on its
+    /// energization day) plus a lump spent on the first day (`capex_usd` less the groups').
     pub capex_usd: f64,
     /// Operating costs of the whole fleet beyond the groups' own, USD per day (paid whether
     /// or not the machines run).
     pub opex_usd_per_day: f64,
     /// Annual discount rate for NPV, fraction (0.1 = 10% a year).
     pub discount_rate: f64,
+    /// Straight-line depreciation life of the first-day lump of capex, years (0: none).
+    pub depreciation_years: f64,
+    /// Tax on operating income, 0..=1 (losses carried forward).
+    pub tax_rate: f64,
+    /// What happens to the BTC mined.
+    pub treasury: Treasury,
 }
 
 impl Fleet {
@@ -254,6 +461,13 @@ impl Fleet {
         self.curtail.validate()?;
         check_model("capex", self.capex_usd, 1.0)?;
         check_model("opex", self.opex_usd_per_day, 1.0)?;
+        check_model("tax-rate", self.tax_rate, 100.0)?;
+        if self.depreciation_years != 0.0 {
+            check_model("depreciation-years", self.depreciation_years, 1.0)?;
+        }
+        if let Treasury::Hold(h) = self.treasury {
+            check_model("hold", h, 100.0)?;
+        }
         if !(self.discount_rate.is_finite() && self.discount_rate > -1.0) {
             return Err(Error::input(format!(
                 "--discount-rate must be above -100, got {}",
@@ -261,6 +475,23 @@ impl Fleet {
             )));
         }
         Ok(())
+    }
+
+    /// The capex spent on the first day, USD: the fleet's capex less what the groups spend on
+    /// their own energization days after `first_day`.
+    pub fn first_day_capex_usd(&self, first_day: NaiveDate) -> f64 {
+        let later: f64 = self
+            .groups
+            .iter()
+            .filter(|g| g.energize.is_some_and(|e| e > first_day))
+            .map(|g| g.capex_usd)
+            .sum();
+        (self.capex_usd - later).max(0.0)
+    }
+
+    /// The lump of capex not attributed to any group (spent on the first day), USD.
+    pub fn lump_capex_usd(&self) -> f64 {
+        (self.capex_usd - self.groups.iter().map(|g| g.capex_usd).sum::<f64>()).max(0.0)
     }
 
     /// Installed hashrate, TH/s.
@@ -313,6 +544,7 @@ mod tests {
             uptime: 1.4,
             pool_fee: 0.0,
             opex_usd_per_day: 0.0,
+            ..FleetGroup::default()
         };
         let e = g.validate().unwrap_err().to_string();
         assert_eq!(e, "uptime must be between 0 and 100, got 140");

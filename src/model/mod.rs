@@ -3,6 +3,7 @@
 //! [`network_model::NetworkModel`]. No I/O, no clock, no flag names: values in, rows or
 //! typed errors out.
 
+pub mod books;
 pub mod chain;
 pub mod engine;
 pub mod finance;

@@ -10,8 +10,8 @@
 use chrono::NaiveDate;
 
 use crate::error::Error;
+use crate::model::books::Books;
 use crate::model::engine::{DayDrivers, Drivers, NetDay};
-use crate::model::finance::Discount;
 use crate::model::network::PathDrivers;
 use crate::model::projection::{self, Projection, ProjectionRow, Scenario};
 use crate::model::response::{self, ResponseDrivers, ResponseModel};
@@ -81,26 +81,29 @@ impl NetworkModel {
         F: FnMut(&NetDay, &ProjectionRow, &[ProjectionRow]) -> Result<(), Error>,
     {
         let n = s.fleet.groups.len();
-        let mut cum = vec![(0.0, 0.0, 0.0); n];
-        let discount = Discount::new(s.fleet.discount_rate);
-        let mut day = 0i64;
+        let mut books: Vec<Books> = (0..n).map(|g| Books::group(&s.fleet, g)).collect();
         let mut rows = Vec::with_capacity(n);
-        self.for_each_day(s, |net, fleet_row| {
+        // Each day is handed on when the next arrives, so the last one is known as the last.
+        let mut pending: Option<(NetDay, ProjectionRow)> = None;
+        let mut emit = |net: &NetDay, fleet_row: &ProjectionRow, last: bool| {
             rows.clear();
-            let factor = discount.factor(day);
-            for (g, flows) in s.fleet.group_days(net).enumerate() {
-                let c = &mut cum[g];
-                c.0 += flows.btc_mined;
-                c.1 += flows.margin_usd;
-                c.2 += flows.margin_usd * factor;
-                let mut row = ProjectionRow::from_day(net, &flows, c.0, c.1);
-                row.npv_usd = c.2;
+            for b in &mut books {
+                let mut row = ProjectionRow::from_day(net, &b.day(net, last));
                 copy_network_columns(&mut row, fleet_row);
                 rows.push(row);
             }
-            day += 1;
             f(net, fleet_row, &rows)
-        })
+        };
+        self.for_each_day(s, |net, fleet_row| {
+            if let Some((n0, r0)) = pending.replace((net.clone(), fleet_row.clone())) {
+                emit(&n0, &r0, false)?;
+            }
+            Ok(())
+        })?;
+        match pending {
+            Some((n0, r0)) => emit(&n0, &r0, true),
+            None => Ok(()),
+        }
     }
 
     /// Runs the scenario and keeps its daily rows.

@@ -4,10 +4,10 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::model::books::{BookDay, Books};
 use crate::model::chain;
 use crate::model::engine::{Drivers, Engine, NetDay};
-use crate::model::finance::Discount;
-use crate::model::fleet::{Fleet, GroupDay};
+use crate::model::fleet::Fleet;
 use crate::model::network::{NetworkState, Path, PathDrivers};
 
 /// The longest horizon the engine will run, in days (100 years).
@@ -153,16 +153,46 @@ pub struct ProjectionRow {
     pub power_cost_usd: f64,
     /// Other operating costs, USD.
     pub opex_usd: f64,
-    /// revenue - power cost - opex, USD.
+    /// Hosting fees per machine, USD.
+    pub hosting_fee_usd: f64,
+    /// The host's profit share, USD.
+    pub profit_share_usd: f64,
+    /// revenue - power cost - opex - hosting fee - profit share, USD (EBITDA).
     pub margin_usd: f64,
     /// BTC mined since the start, through the end of the row.
     pub cumulative_btc: f64,
     /// Margin since the start, through the end of the row, USD.
     pub cumulative_margin_usd: f64,
-    /// Cumulative margin less the fleet's capex, USD (payback when it turns positive).
+    /// Cumulative margin less the capex spent plus resale, USD (payback when it turns positive).
     pub cumulative_net_usd: f64,
-    /// Net present value to the end of the row: -capex + discounted margins, USD.
+    /// Net present value to the end of the row: discounted margins less capex plus resale, USD.
     pub npv_usd: f64,
+    /// Machines installed and working (mean over the row).
+    pub units_online: f64,
+    /// Capex spent in the row (a group's on its energization day), USD.
+    pub capex_usd: f64,
+    /// Resale of machines that stop in the row, or still run on the horizon's last day, USD.
+    pub salvage_usd: f64,
+    /// Straight-line depreciation, USD.
+    pub depreciation_usd: f64,
+    /// Margin less depreciation, USD.
+    pub operating_income_usd: f64,
+    /// Tax on operating income (losses carried forward), USD.
+    pub tax_usd: f64,
+    /// NPV after tax to the end of the row, USD.
+    pub npv_after_tax_usd: f64,
+    /// BTC sold (the treasury policy; all of it by default).
+    pub btc_sold: f64,
+    /// BTC held at the end of the row.
+    pub btc_held: f64,
+    /// The holdings at the row's last price, USD.
+    pub treasury_value_usd: f64,
+    /// BTC sold at the day's price less cash costs, tax and capex, plus resale, USD.
+    pub cash_flow_usd: f64,
+    /// Cash flow since the start, USD.
+    pub cumulative_cash_usd: f64,
+    /// Blocks the fleet finds on average (its share of the network's), for solo odds.
+    pub expected_blocks: f64,
     /// Halvings and retargets in the row ("halving 1050000 2028-04-10T12:00:00Z; retarget +1.23%").
     pub events: String,
     /// The network's installed hashrate, EH/s (the fixed model: all of it runs).
@@ -178,13 +208,9 @@ pub struct ProjectionRow {
 }
 
 impl ProjectionRow {
-    /// A daily row from the network day and the fleet's flows.
-    pub fn from_day(
-        net: &NetDay,
-        fleet: &GroupDay,
-        cumulative_btc: f64,
-        cumulative_margin_usd: f64,
-    ) -> ProjectionRow {
+    /// A daily row from the network day and the fleet's books.
+    pub fn from_day(net: &NetDay, b: &BookDay) -> ProjectionRow {
+        let fleet = &b.flows;
         ProjectionRow {
             date: net.date,
             days: 1,
@@ -204,11 +230,26 @@ impl ProjectionRow {
             energy_kwh: fleet.energy_kwh,
             power_cost_usd: fleet.power_cost_usd,
             opex_usd: fleet.opex_usd,
+            hosting_fee_usd: fleet.hosting_fee_usd,
+            profit_share_usd: fleet.profit_share_usd,
             margin_usd: fleet.margin_usd,
-            cumulative_btc,
-            cumulative_margin_usd,
-            cumulative_net_usd: cumulative_margin_usd,
-            npv_usd: cumulative_margin_usd,
+            cumulative_btc: b.cumulative_btc,
+            cumulative_margin_usd: b.cumulative_margin_usd,
+            cumulative_net_usd: b.cumulative_net_usd,
+            npv_usd: b.npv_usd,
+            units_online: fleet.units_online,
+            capex_usd: b.capex_usd,
+            salvage_usd: b.salvage_usd,
+            depreciation_usd: b.depreciation_usd,
+            operating_income_usd: b.operating_income_usd,
+            tax_usd: b.tax_usd,
+            npv_after_tax_usd: b.npv_after_tax_usd,
+            btc_sold: b.btc_sold,
+            btc_held: b.btc_held,
+            treasury_value_usd: b.treasury_value_usd,
+            cash_flow_usd: b.cash_flow_usd,
+            cumulative_cash_usd: b.cumulative_cash_usd,
+            expected_blocks: fleet.expected_blocks,
             events: events_text(net),
             network_installed_hashrate_eh_s: net.hashrate_hs / 1e18,
             network_running_hashrate_eh_s: net.hashrate_hs / 1e18,
@@ -246,12 +287,12 @@ where
 }
 
 /// Walks the network day by day from the scenario's start to the end of its horizon, handing
-/// each day to `f`. The fleet plays no part: the days depend on the network's state, paths and
+/// each day to `f` with `true` on the horizon's last day. The fleet plays no part: the days depend on the network's state, paths and
 /// the horizon only, so scenarios that share them share the walk ([`ChainPath`]).
 pub fn walk<D, F>(s: &Scenario, drivers: D, mut f: F) -> Result<(), Error>
 where
     D: Drivers,
-    F: FnMut(NetDay) -> Result<(), Error>,
+    F: FnMut(NetDay, bool) -> Result<(), Error>,
 {
     let mut engine = Engine::new(&s.network, drivers);
     let mut remaining: Option<i64> = match s.horizon {
@@ -273,58 +314,22 @@ where
         }
         day_index += 1;
         let net = engine.step();
-        let height = net.height;
-        f(net)?;
-        if let Horizon::Halving {
-            height: h,
-            after_days,
-        } = s.horizon
-        {
-            if remaining.is_none() && height >= h {
-                remaining = Some(after_days);
-                continue;
+        match (s.horizon, remaining.as_mut()) {
+            (
+                Horizon::Halving {
+                    height: h,
+                    after_days,
+                },
+                None,
+            ) => {
+                if net.height >= h {
+                    remaining = Some(after_days);
+                }
             }
+            (_, Some(r)) => *r -= 1,
+            (_, None) => {}
         }
-        if let Some(r) = remaining.as_mut() {
-            *r -= 1;
-        }
-    }
-}
-
-/// A fleet's running totals over the days: cumulative BTC and margin, net of capex, and NPV.
-struct Totals<'a> {
-    s: &'a Scenario,
-    cum_btc: f64,
-    cum_margin: f64,
-    npv: f64,
-    discount: Discount,
-    day_index: i64,
-}
-
-impl<'a> Totals<'a> {
-    fn new(s: &'a Scenario) -> Totals<'a> {
-        Totals {
-            s,
-            cum_btc: 0.0,
-            cum_margin: 0.0,
-            npv: -s.fleet.capex_usd,
-            discount: Discount::new(s.fleet.discount_rate),
-            day_index: 0,
-        }
-    }
-
-    /// The fleet's row for one more day.
-    fn row(&mut self, net: &NetDay) -> ProjectionRow {
-        self.day_index += 1;
-        let flows = self.s.fleet.day(net);
-        self.cum_btc += flows.btc_mined;
-        self.cum_margin += flows.margin_usd;
-        // Day d's margin is discounted by (1 + r)^(d / 365); capex is spent on day 0.
-        self.npv += flows.margin_usd * self.discount.factor(self.day_index - 1);
-        let mut row = ProjectionRow::from_day(net, &flows, self.cum_btc, self.cum_margin);
-        row.cumulative_net_usd = self.cum_margin - self.s.fleet.capex_usd;
-        row.npv_usd = self.npv;
-        row
+        f(net, remaining == Some(0))?;
     }
 }
 
@@ -335,9 +340,9 @@ where
     D: Drivers,
     F: FnMut(&NetDay, &ProjectionRow) -> Result<(), Error>,
 {
-    let mut totals = Totals::new(s);
-    walk(s, drivers, |net| {
-        let row = totals.row(&net);
+    let mut books = Books::new(&s.fleet);
+    walk(s, drivers, |net, last| {
+        let row = ProjectionRow::from_day(&net, &books.day(&net, last));
         f(&net, &row)
     })
 }
@@ -357,7 +362,7 @@ impl ChainPath {
     pub fn new(s: &Scenario) -> Result<ChainPath, Error> {
         s.validate()?;
         let mut days = Vec::new();
-        walk(s, s.drivers.clone(), |net| {
+        walk(s, s.drivers.clone(), |net, _| {
             days.push(net);
             Ok(())
         })?;
@@ -370,9 +375,10 @@ pub fn run_days_on<F>(s: &Scenario, path: &ChainPath, mut f: F) -> Result<(), Er
 where
     F: FnMut(&NetDay, &ProjectionRow) -> Result<(), Error>,
 {
-    let mut totals = Totals::new(s);
-    for net in &path.days {
-        let row = totals.row(net);
+    let mut books = Books::new(&s.fleet);
+    let n = path.days.len();
+    for (i, net) in path.days.iter().enumerate() {
+        let row = ProjectionRow::from_day(net, &books.day(net, i + 1 == n));
         f(net, &row)?;
     }
     Ok(())
@@ -520,11 +526,26 @@ fn accumulate(acc: &mut ProjectionRow, r: &ProjectionRow) {
     acc.energy_kwh += r.energy_kwh;
     acc.power_cost_usd += r.power_cost_usd;
     acc.opex_usd += r.opex_usd;
+    acc.hosting_fee_usd += r.hosting_fee_usd;
+    acc.profit_share_usd += r.profit_share_usd;
     acc.margin_usd += r.margin_usd;
     acc.cumulative_btc = r.cumulative_btc;
     acc.cumulative_margin_usd = r.cumulative_margin_usd;
     acc.cumulative_net_usd = r.cumulative_net_usd;
     acc.npv_usd = r.npv_usd;
+    acc.units_online += r.units_online;
+    acc.capex_usd += r.capex_usd;
+    acc.salvage_usd += r.salvage_usd;
+    acc.depreciation_usd += r.depreciation_usd;
+    acc.operating_income_usd += r.operating_income_usd;
+    acc.tax_usd += r.tax_usd;
+    acc.npv_after_tax_usd = r.npv_after_tax_usd;
+    acc.btc_sold += r.btc_sold;
+    acc.btc_held = r.btc_held;
+    acc.treasury_value_usd = r.treasury_value_usd;
+    acc.cash_flow_usd += r.cash_flow_usd;
+    acc.cumulative_cash_usd = r.cumulative_cash_usd;
+    acc.expected_blocks += r.expected_blocks;
     acc.network_installed_hashrate_eh_s += r.network_installed_hashrate_eh_s;
     acc.network_running_hashrate_eh_s += r.network_running_hashrate_eh_s;
     acc.network_off_share_pct += r.network_off_share_pct;
@@ -552,6 +573,7 @@ fn finish(mut acc: ProjectionRow) -> ProjectionRow {
     acc.hashprice_usd_per_ph_day /= n;
     acc.fleet_hashrate_th_s /= n;
     acc.running_fraction /= n;
+    acc.units_online /= n;
     acc.network_installed_hashrate_eh_s /= n;
     acc.network_running_hashrate_eh_s /= n;
     acc.network_off_share_pct /= n;

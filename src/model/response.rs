@@ -646,7 +646,7 @@ pub fn project(s: &Scenario, model: &ResponseModel) -> Result<Projection, Error>
 
 /// Runs a scenario on the response model and returns only its summary (no rows kept).
 pub fn summarize(s: &Scenario, model: &ResponseModel) -> Result<Summary, Error> {
-    let mut b = SummaryBuilder::new(s.fleet.capex_usd);
+    let mut b = SummaryBuilder::new();
     for_each_day(s, model, |net, row| {
         b.push(net, row);
         Ok(())

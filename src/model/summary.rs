@@ -6,8 +6,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::model::books::{BookDay, Books};
 use crate::model::engine::NetDay;
-use crate::model::finance::Discount;
 use crate::model::projection::{run_days, ChainPath, ProjectionRow, Scenario};
 
 /// Days averaged on each side of a halving.
@@ -57,6 +57,34 @@ pub struct Summary {
     pub hashprice_before_halving_usd_per_ph_day: Option<f64>,
     /// Mean hashprice over the 30 days after the halving day, USD/PH/day.
     pub hashprice_after_halving_usd_per_ph_day: Option<f64>,
+    /// Hosting fees, USD.
+    pub hosting_fee_usd: f64,
+    /// The host's profit share, USD.
+    pub profit_share_usd: f64,
+    /// Resale of the machines when they stop or at the horizon's end, USD.
+    pub salvage_usd: f64,
+    /// Depreciation, USD.
+    pub depreciation_usd: f64,
+    /// Margin less depreciation, USD (the margin is the EBITDA).
+    pub operating_income_usd: f64,
+    /// Tax, USD.
+    pub tax_usd: f64,
+    /// NPV after tax, USD.
+    pub npv_after_tax_usd: f64,
+    /// BTC sold.
+    pub btc_sold: f64,
+    /// BTC held at the end.
+    pub btc_held: f64,
+    /// The holdings at the last day's price, USD.
+    pub treasury_value_usd: f64,
+    /// Cash realized: BTC sold less cash costs, tax and capex, plus resale, USD.
+    pub realized_cash_usd: f64,
+    /// Blocks the fleet finds on average over the horizon (its share of the network's).
+    pub expected_blocks: f64,
+    /// Chance of finding at least one block over the horizon mining solo, % (Poisson).
+    pub block_probability_pct: f64,
+    /// Mean days to find a block at the horizon's average rate (empty: no hashrate ran).
+    pub expected_days_to_block: Option<f64>,
 }
 
 /// What a summary needs of one day (a [`ProjectionRow`]'s figures, without the rest).
@@ -84,6 +112,91 @@ pub struct SummaryDay {
     pub npv_usd: f64,
     /// Hashprice, USD/PH/day.
     pub hashprice_usd_per_ph_day: f64,
+    /// Hosting fees, USD.
+    pub hosting_fee_usd: f64,
+    /// Profit share, USD.
+    pub profit_share_usd: f64,
+    /// Capex spent in the row, USD.
+    pub capex_usd: f64,
+    /// Resale, USD.
+    pub salvage_usd: f64,
+    /// Depreciation, USD.
+    pub depreciation_usd: f64,
+    /// Tax, USD.
+    pub tax_usd: f64,
+    /// NPV after tax to the end of the row, USD.
+    pub npv_after_tax_usd: f64,
+    /// BTC sold.
+    pub btc_sold: f64,
+    /// BTC held at the end of the row.
+    pub btc_held: f64,
+    /// The holdings' value, USD.
+    pub treasury_value_usd: f64,
+    /// Cash flow since the start, USD.
+    pub cumulative_cash_usd: f64,
+    /// Expected blocks.
+    pub expected_blocks: f64,
+}
+
+impl SummaryDay {
+    /// A summary day from a row.
+    pub fn of_row(r: &ProjectionRow) -> SummaryDay {
+        SummaryDay {
+            date: r.date,
+            days: r.days,
+            btc_mined: r.btc_mined,
+            revenue_usd: r.revenue_usd,
+            power_cost_usd: r.power_cost_usd,
+            opex_usd: r.opex_usd,
+            margin_usd: r.margin_usd,
+            cumulative_margin_usd: r.cumulative_margin_usd,
+            cumulative_net_usd: r.cumulative_net_usd,
+            npv_usd: r.npv_usd,
+            hashprice_usd_per_ph_day: r.hashprice_usd_per_ph_day,
+            hosting_fee_usd: r.hosting_fee_usd,
+            profit_share_usd: r.profit_share_usd,
+            capex_usd: r.capex_usd,
+            salvage_usd: r.salvage_usd,
+            depreciation_usd: r.depreciation_usd,
+            tax_usd: r.tax_usd,
+            npv_after_tax_usd: r.npv_after_tax_usd,
+            btc_sold: r.btc_sold,
+            btc_held: r.btc_held,
+            treasury_value_usd: r.treasury_value_usd,
+            cumulative_cash_usd: r.cumulative_cash_usd,
+            expected_blocks: r.expected_blocks,
+        }
+    }
+
+    /// A summary day from a day of the books, without building a row.
+    pub fn of_books(net: &NetDay, b: &BookDay) -> SummaryDay {
+        let f = &b.flows;
+        SummaryDay {
+            date: net.date,
+            days: 1,
+            btc_mined: f.btc_mined,
+            revenue_usd: f.revenue_usd,
+            power_cost_usd: f.power_cost_usd,
+            opex_usd: f.opex_usd,
+            margin_usd: f.margin_usd,
+            cumulative_margin_usd: b.cumulative_margin_usd,
+            cumulative_net_usd: b.cumulative_net_usd,
+            npv_usd: b.npv_usd,
+            hashprice_usd_per_ph_day: net.hashprice_usd_per_ph_day(),
+            hosting_fee_usd: f.hosting_fee_usd,
+            profit_share_usd: f.profit_share_usd,
+            capex_usd: b.capex_usd,
+            salvage_usd: b.salvage_usd,
+            depreciation_usd: b.depreciation_usd,
+            tax_usd: b.tax_usd,
+            npv_after_tax_usd: b.npv_after_tax_usd,
+            btc_sold: b.btc_sold,
+            btc_held: b.btc_held,
+            treasury_value_usd: b.treasury_value_usd,
+            cumulative_cash_usd: b.cumulative_cash_usd,
+            expected_blocks: f.expected_blocks,
+        }
+    }
 }
 
 /// An optional UTC instant as RFC 3339 with `Z`, to the second, as the `events` column writes it.
@@ -109,35 +222,14 @@ fn mean(v: impl Iterator<Item = f64> + Clone) -> Option<f64> {
 }
 
 impl SummaryBuilder {
-    /// A builder for a fleet with this capex.
-    pub fn new(capex_usd: f64) -> SummaryBuilder {
-        SummaryBuilder {
-            s: Summary {
-                capex_usd,
-                ..Summary::default()
-            },
-            ..SummaryBuilder::default()
-        }
+    /// A builder; the capex counts as the rows spend it.
+    pub fn new() -> SummaryBuilder {
+        SummaryBuilder::default()
     }
 
     /// Adds one day.
     pub fn push(&mut self, net: &NetDay, r: &ProjectionRow) {
-        self.add(
-            net,
-            &SummaryDay {
-                date: r.date,
-                days: r.days,
-                btc_mined: r.btc_mined,
-                revenue_usd: r.revenue_usd,
-                power_cost_usd: r.power_cost_usd,
-                opex_usd: r.opex_usd,
-                margin_usd: r.margin_usd,
-                cumulative_margin_usd: r.cumulative_margin_usd,
-                cumulative_net_usd: r.cumulative_net_usd,
-                npv_usd: r.npv_usd,
-                hashprice_usd_per_ph_day: r.hashprice_usd_per_ph_day,
-            },
-        );
+        self.add(net, &SummaryDay::of_row(r));
     }
 
     /// Adds one day's figures.
@@ -155,6 +247,22 @@ impl SummaryBuilder {
         s.margin_usd = r.cumulative_margin_usd;
         s.net_usd = r.cumulative_net_usd;
         s.npv_usd = r.npv_usd;
+        s.hosting_fee_usd += r.hosting_fee_usd;
+        s.profit_share_usd += r.profit_share_usd;
+        s.capex_usd += r.capex_usd;
+        s.salvage_usd += r.salvage_usd;
+        s.depreciation_usd += r.depreciation_usd;
+        s.tax_usd += r.tax_usd;
+        s.npv_after_tax_usd = r.npv_after_tax_usd;
+        s.btc_sold += r.btc_sold;
+        s.btc_held = r.btc_held;
+        s.treasury_value_usd = r.treasury_value_usd;
+        s.realized_cash_usd = r.cumulative_cash_usd;
+        s.expected_blocks += r.expected_blocks;
+        // Capex that puts the fleet back under water (a later deployment) starts a new payback.
+        if r.capex_usd > 0.0 && r.cumulative_net_usd < 0.0 {
+            s.payback_date = None;
+        }
         if s.payback_date.is_none() && s.capex_usd > 0.0 && r.cumulative_net_usd >= 0.0 {
             s.payback_date = Some(r.date);
         }
@@ -188,6 +296,11 @@ impl SummaryBuilder {
         if s.capex_usd > 0.0 {
             s.roi_pct = Some(s.net_usd / s.capex_usd * 100.0);
         }
+        s.operating_income_usd = s.margin_usd - s.depreciation_usd;
+        // Blocks arrive as a Poisson process with the expected count over the horizon.
+        s.block_probability_pct = -(-s.expected_blocks).exp_m1() * 100.0;
+        s.expected_days_to_block =
+            (s.expected_blocks > 0.0).then(|| f64::from(s.days) / s.expected_blocks);
         if self.halving_seen {
             s.margin_before_halving_usd_per_day = mean(self.before.iter().map(|p| p.0));
             s.hashprice_before_halving_usd_per_ph_day = mean(self.before.iter().map(|p| p.1));
@@ -201,7 +314,7 @@ impl SummaryBuilder {
 /// Runs a scenario and returns only its summary (no rows kept).
 pub fn summarize(s: &Scenario) -> Result<Summary, Error> {
     s.validate()?;
-    let mut b = SummaryBuilder::new(s.fleet.capex_usd);
+    let mut b = SummaryBuilder::new();
     run_days(s, s.drivers.clone(), |net, row| {
         b.push(net, row);
         Ok(())
@@ -213,31 +326,13 @@ pub fn summarize(s: &Scenario) -> Result<Summary, Error> {
 /// scenario's own network and horizon ([`ChainPath::new`]), without walking it again.
 pub fn summarize_on(s: &Scenario, path: &ChainPath) -> Result<Summary, Error> {
     s.validate()?;
-    let capex = s.fleet.capex_usd;
-    let mut b = SummaryBuilder::new(capex);
-    let discount = Discount::new(s.fleet.discount_rate);
-    let (mut cum_margin, mut npv) = (0.0, -capex);
-    // The same arithmetic as run_days, in the same order, without the rows' other columns.
+    let mut b = SummaryBuilder::new();
+    let mut books = Books::new(&s.fleet);
+    let n = path.days.len();
+    // The same arithmetic as run_days, in the same order, without building rows.
     for (i, net) in path.days.iter().enumerate() {
-        let flows = s.fleet.day(net);
-        cum_margin += flows.margin_usd;
-        npv += flows.margin_usd * discount.factor(i as i64);
-        b.add(
-            net,
-            &SummaryDay {
-                date: net.date,
-                days: 1,
-                btc_mined: flows.btc_mined,
-                revenue_usd: flows.revenue_usd,
-                power_cost_usd: flows.power_cost_usd,
-                opex_usd: flows.opex_usd,
-                margin_usd: flows.margin_usd,
-                cumulative_margin_usd: cum_margin,
-                cumulative_net_usd: cum_margin - capex,
-                npv_usd: npv,
-                hashprice_usd_per_ph_day: net.hashprice_usd_per_ph_day(),
-            },
-        );
+        let day = books.day(net, i + 1 == n);
+        b.add(net, &SummaryDay::of_books(net, &day));
     }
     Ok(b.finish())
 }
@@ -290,6 +385,7 @@ mod shared_path_tests {
                         capex_usd: capex,
                         opex_usd_per_day: 12.5,
                         discount_rate: discount,
+                        ..Fleet::default()
                     };
                     let s = Scenario {
                         fleet,

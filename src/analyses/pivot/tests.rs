@@ -37,6 +37,7 @@ fn scenario(price_growth: f64) -> Scenario {
         uptime: 1.0,
         pool_fee: 0.0,
         opex_usd_per_day: 0.0,
+        ..FleetGroup::default()
     });
     Scenario::with_growth(
         flat_network(),

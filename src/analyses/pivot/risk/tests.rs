@@ -33,6 +33,7 @@ fn scenario(price_growth: f64, curtail: bool) -> Scenario {
         uptime: 0.97,
         pool_fee: 0.01,
         opex_usd_per_day: 10_000.0,
+        ..FleetGroup::default()
     });
     fleet.curtail.shutdown = curtail;
     Scenario::with_growth(
