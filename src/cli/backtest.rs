@@ -194,7 +194,7 @@ pub fn run(a: &BacktestArgs) -> Result<(), Error> {
             lines.push(format!("events   {h}"));
         }
         w.preamble(lines);
-        w.postamble(postamble(&summary.finish()));
+        w.postamble(postamble(&summary.finish(), &fleet));
     }
     w.finish()?.commit()
 }

@@ -4,6 +4,7 @@ use clap::Args;
 use serde_json::Value;
 
 use minecalc::inputs::scenario::Plan;
+use minecalc::model::fleet::{Fleet, FleetGroup, Retire, ShareBasis, Treasury};
 use minecalc::model::projection::{self, Aggregator, Horizon, Period, Projection, ProjectionRow};
 use minecalc::model::summary::Summary;
 use minecalc::report::tables::network_line;
@@ -147,7 +148,7 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
         let mut lines = preamble(plan, &setup.source, &p, period);
         lines.extend(super::risk::model_preamble(&model));
         w.preamble(lines);
-        w.postamble(postamble(&summary));
+        w.postamble(postamble(&summary, &s.fleet));
     }
     w.finish()?.commit()
 }
@@ -183,8 +184,54 @@ fn meta(spec: &minecalc::params::spec::Spec, source: &str, plan: &Plan) -> Value
 /// The most group-days `--by-machine` keeps (about 300 bytes each: a few hundred MB).
 const MAX_BY_MACHINE_ROWS: usize = 1_000_000;
 
+/// A group's dates, wear, hosting and resale, for the header (`None`: none of them).
+fn life_line(g: &FleetGroup) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(e) = g.energize {
+        parts.push(format!("energized {e}"));
+    }
+    match g.retire {
+        Some(Retire::Date(d)) => parts.push(format!("retired {d}")),
+        Some(Retire::Halving(h)) => parts.push(format!(
+            "retired at the halving (block {})",
+            num(h as f64, 0)
+        )),
+        None => {}
+    }
+    if g.degradation > 0.0 {
+        parts.push(format!("hashrate -{}%/yr", g.degradation * 100.0));
+    }
+    if g.failure_rate > 0.0 {
+        parts.push(format!("failures {}%/yr", g.failure_rate * 100.0));
+    }
+    if g.hosting_fee_usd_per_month > 0.0 {
+        parts.push(format!(
+            "hosting {}/machine-month",
+            usd(g.hosting_fee_usd_per_month, 2)
+        ));
+    }
+    if g.profit_share > 0.0 {
+        parts.push(format!(
+            "profit share {}% of {}",
+            g.profit_share * 100.0,
+            match g.profit_share_basis {
+                ShareBasis::Revenue => "revenue",
+                ShareBasis::Margin => "margin",
+            }
+        ));
+    }
+    if g.resale_usd_per_unit > 0.0 {
+        parts.push(format!("resale {}/machine", usd(g.resale_usd_per_unit, 0)));
+    }
+    if g.depreciation_years > 0.0 && g.capex_usd > 0.0 {
+        parts.push(format!("depreciated over {} years", g.depreciation_years));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
 /// The table's header of assumptions.
 fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<String> {
+    let solo = plan.solo;
     let s = &plan.scenario;
     let st = &s.network;
     let first = p.rows.first().map(|r| r.date).unwrap_or(st.date);
@@ -239,6 +286,12 @@ fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<St
                 String::new()
             }
         ));
+        if let Some(life) = life_line(g0) {
+            lines.push(format!(
+                "{}{life}",
+                if many { "           " } else { "         " }
+            ));
+        }
     }
     if fl.opex_usd_per_day > 0.0 {
         lines.push(format!(
@@ -262,11 +315,52 @@ fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<St
         lines.push(format!("rule     {}", parts.join("; ")));
     }
     if fl.capex_usd > 0.0 || fl.discount_rate != 0.0 {
+        let staged = fl
+            .groups
+            .iter()
+            .any(|g| g.energize.is_some_and(|e| e > st.date));
         lines.push(format!(
-            "finance  capex {} on day 0, discount rate {}%/yr",
+            "finance  capex {} {}, discount rate {}%/yr{}{}",
             usd(fl.capex_usd, 0),
-            fl.discount_rate * 100.0
+            if staged {
+                "(each group's on its energization day)"
+            } else {
+                "on day 0"
+            },
+            fl.discount_rate * 100.0,
+            if fl.depreciation_years > 0.0 {
+                format!(", depreciated over {} years", fl.depreciation_years)
+            } else {
+                String::new()
+            },
+            if fl.tax_rate > 0.0 {
+                format!(", tax {}% of operating income", fl.tax_rate * 100.0)
+            } else {
+                String::new()
+            }
         ));
+    } else if fl.tax_rate > 0.0 {
+        lines.push(format!(
+            "finance  tax {}% of operating income (losses carried forward)",
+            fl.tax_rate * 100.0
+        ));
+    }
+    match fl.treasury {
+        Treasury::SellAll => {}
+        Treasury::Hold(h) => lines.push(format!(
+            "treasury holds {}% of each day's BTC and sells the rest the day it is mined",
+            h * 100.0
+        )),
+        Treasury::SellToCover => lines.push(
+            "treasury sells only the BTC that pays each day's cash costs (from holdings when the day's BTC falls short) and holds the rest"
+                .to_string(),
+        ),
+    }
+    if solo {
+        lines.push(
+            "solo     revenue is the expected value: a solo miner earns whole blocks or nothing; the odds are under the table"
+                .to_string(),
+        );
     }
     if let Horizon::Halving { height, .. } = s.horizon {
         if let Some(h) = projection::halving_summary(p, height) {
@@ -291,9 +385,9 @@ fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<St
     lines
 }
 
-/// The lines under the table: totals, payback, NPV.
-/// The table's lines under the rows: totals, capex, first negative day.
-pub fn postamble(s: &Summary) -> Vec<String> {
+/// The table's lines under the rows: totals, capex, payback, NPV, the books, the treasury,
+/// the odds of a block.
+pub fn postamble(s: &Summary, fleet: &Fleet) -> Vec<String> {
     let mut lines = vec![format!(
         "total    {:.6} BTC mined, revenue {}, power {}, opex {}, margin {}",
         s.btc_mined,
@@ -302,10 +396,22 @@ pub fn postamble(s: &Summary) -> Vec<String> {
         usd(s.opex_usd, 0),
         usd(s.margin_usd, 0)
     )];
+    if s.hosting_fee_usd > 0.0 || s.profit_share_usd > 0.0 {
+        lines.push(format!(
+            "hosting  fees {}, profit share {} (in the margin)",
+            usd(s.hosting_fee_usd, 0),
+            usd(s.profit_share_usd, 0)
+        ));
+    }
     if s.capex_usd > 0.0 {
         lines.push(format!(
-            "capex    {}: payback {}, ROI {}, NPV {}",
+            "capex    {}{}: payback {}, ROI {}, NPV {}",
             usd(s.capex_usd, 0),
+            if s.salvage_usd > 0.0 {
+                format!(", resale {}", usd(s.salvage_usd, 0))
+            } else {
+                String::new()
+            },
             s.payback_date
                 .map_or("not within the horizon".to_string(), |d| d.to_string()),
             s.roi_pct
@@ -313,10 +419,56 @@ pub fn postamble(s: &Summary) -> Vec<String> {
             usd(s.npv_usd, 0)
         ));
     }
+    if s.depreciation_usd > 0.0 || s.tax_usd > 0.0 || fleet.tax_rate > 0.0 {
+        lines.push(format!(
+            "books    EBITDA {}, depreciation {}, operating income {}, tax {}, NPV after tax {}",
+            usd(s.margin_usd, 0),
+            usd(s.depreciation_usd, 0),
+            usd(s.operating_income_usd, 0),
+            usd(s.tax_usd, 0),
+            usd(s.npv_after_tax_usd, 0)
+        ));
+    }
+    if fleet.treasury != Treasury::SellAll {
+        lines.push(format!(
+            "treasury sold {:.6} BTC, holds {:.6} BTC worth {} at the end; cash realized {}, cash + holdings {}",
+            s.btc_sold,
+            s.btc_held,
+            usd(s.treasury_value_usd, 0),
+            usd(s.realized_cash_usd, 0),
+            usd(s.realized_cash_usd + s.treasury_value_usd, 0)
+        ));
+    }
+    lines.push(format!(
+        "blocks   {} expected over {} days: {} chance of at least one solo{}",
+        num(
+            s.expected_blocks,
+            if s.expected_blocks < 10.0 { 4 } else { 1 }
+        ),
+        num(f64::from(s.days), 0),
+        odds_pct(s.block_probability_pct),
+        s.expected_days_to_block.map_or(String::new(), |d| format!(
+            ", one every {} days on average",
+            num(d, if d < 10.0 { 2 } else { 0 })
+        ))
+    ));
     lines.push(format!(
         "margin   first negative day: {}",
         s.first_negative_margin_date
             .map_or("none".to_string(), |d| d.to_string())
     ));
     lines
+}
+
+/// A probability in percent, with the digits a small chance needs (0.0123%, 1.2e-6%).
+fn odds_pct(p: f64) -> String {
+    if p >= 99.995 && p < 100.0 || (p == 100.0) {
+        ">99.99%".to_string()
+    } else if p >= 0.01 || p == 0.0 {
+        format!("{}%", num(p, 2))
+    } else if p >= 1e-4 {
+        format!("{}%", num(p, 6))
+    } else {
+        format!("{p:.2e}%")
+    }
 }

@@ -257,6 +257,8 @@ pub struct Plan {
     pub halving_height: Option<u64>,
     /// Values that are valid but look like slips, one line each (the caller prints them).
     pub warnings: Vec<String>,
+    /// Solo mining (`--solo`): the header gives the odds of a block.
+    pub solo: bool,
 }
 
 /// Default fleet: 1 PH/s.
@@ -349,6 +351,7 @@ fn life_of(
     g: &Values,
     spec: &Spec,
     unit_price: Option<f64>,
+    machines: bool,
     clock: FleetClock,
 ) -> Result<(), Error> {
     let pct =
@@ -371,7 +374,7 @@ fn life_of(
         }
     };
     group.hosting_fee_usd_per_month = num_or(g, spec, "hosting-fee")?.unwrap_or(0.0);
-    if group.hosting_fee_usd_per_month > 0.0 && group.units == 0.0 {
+    if group.hosting_fee_usd_per_month > 0.0 && !machines {
         let (v, origin) = text_or(g, spec, "hosting-fee").unwrap_or_default_origin();
         return Err(crate::params::param("hosting-fee").error(
             origin,
@@ -529,7 +532,7 @@ pub fn fleet_at(
             capex_usd: unit_price.unwrap_or(0.0),
             ..FleetGroup::default()
         };
-        life_of(&mut g, &Values::new(), spec, unit_price, clock)?;
+        life_of(&mut g, &Values::new(), spec, unit_price, false, clock)?;
         capex = g.capex_usd;
         groups.push(g);
     } else if let Some(g) = spec.get("hashrate") {
@@ -634,7 +637,7 @@ pub fn fleet_at(
             capex_usd: group_capex,
             ..FleetGroup::default()
         };
-        life_of(&mut group, g, spec, group_price, clock)?;
+        life_of(&mut group, g, spec, group_price, machine.is_some(), clock)?;
         // Each batch of a schedule is a group of its own, energized (and ageing) from its date.
         for (date, n) in &schedule {
             let m = machine.expect("a schedule has a machine");
@@ -789,6 +792,7 @@ pub fn plan(
         default_fleet: is_default_fleet(spec),
         halving_height,
         warnings,
+        solo: spec.switch("solo"),
     })
 }
 
