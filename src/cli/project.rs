@@ -440,7 +440,7 @@ pub fn postamble(s: &Summary, fleet: &Fleet) -> Vec<String> {
         ));
     }
     lines.push(format!(
-        "blocks   {} expected over {} days: {} chance of at least one solo{}",
+        "blocks   {} expected over {} days; mining solo, a {} chance of at least one{}",
         num(
             s.expected_blocks,
             if s.expected_blocks < 10.0 { 4 } else { 1 }
@@ -448,8 +448,13 @@ pub fn postamble(s: &Summary, fleet: &Fleet) -> Vec<String> {
         num(f64::from(s.days), 0),
         odds_pct(s.block_probability_pct),
         s.expected_days_to_block.map_or(String::new(), |d| format!(
-            ", one every {} days on average",
-            num(d, if d < 10.0 { 2 } else { 0 })
+            ", one every {} days{} on average",
+            num(d, if d < 10.0 { 2 } else { 0 }),
+            if d > 3652.5 {
+                format!(" ({} years)", num(d / 365.25, 0))
+            } else {
+                String::new()
+            }
         ))
     ));
     lines.push(format!(
