@@ -467,7 +467,7 @@ pub fn postamble(s: &Summary, fleet: &Fleet) -> Vec<String> {
 
 /// A probability in percent, with the digits a small chance needs (0.0123%, 1.2e-6%).
 fn odds_pct(p: f64) -> String {
-    if p >= 99.995 && p < 100.0 || (p == 100.0) {
+    if p >= 99.995 {
         ">99.99%".to_string()
     } else if p >= 0.01 || p == 0.0 {
         format!("{}%", num(p, 2))
