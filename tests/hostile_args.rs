@@ -213,3 +213,19 @@ fn runs_past_the_memory_bounds_are_refused_up_front() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// A subnormal figure has lost its precision: refused with the flag named, as in a file.
+#[test]
+fn subnormal_figures_are_refused() {
+    for (flag, v) in [
+        ("--price", "1e-320"),
+        ("--power-cost", "5e-324"),
+        ("--hashrate", "1e-310"),
+    ] {
+        let e = common::run_err(&["project", "--days", "2", flag, v]);
+        assert!(
+            e.contains(&format!("{flag} is too small to compute with")),
+            "{e}"
+        );
+    }
+}

@@ -545,6 +545,14 @@ impl Param {
     /// Checks a value against the valid range: an error naming the parameter and where the
     /// value came from.
     pub fn check(&self, v: f64, origin: &Origin) -> Result<f64, Error> {
+        // A subnormal (|v| < 2.2e-308) has lost its precision: no figure is that small.
+        if v != 0.0 && v.abs() < f64::MIN_POSITIVE {
+            return Err(self.error(
+                origin.clone(),
+                format!("{v:e}"),
+                "is too small to compute with (below 2.2e-308); give 0 or a larger value",
+            ));
+        }
         if self.bounds.contains(v) {
             Ok(v)
         } else {
