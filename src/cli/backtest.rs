@@ -96,7 +96,7 @@ pub fn run(a: &BacktestArgs) -> Result<(), Error> {
     for w in spec.warnings() {
         crate::warn(&w);
     }
-    let fleet = minecalc::inputs::scenario::fleet(&spec, machines::catalog())?;
+    let mut fleet = minecalc::inputs::scenario::fleet(&spec, machines::catalog())?;
     let Some(path) = &a.history else {
         return Err(Error::input(
             "backtest needs --history FILE (a daily CSV: date,difficulty,price_usd,fees_btc_per_block)",
@@ -117,6 +117,12 @@ pub fn run(a: &BacktestArgs) -> Result<(), Error> {
             if n > 1 { format!(" to {last}") } else { String::new() },
             if n == 1 { "" } else { "s" }
         ));
+    }
+    // Machines age from their energization, or from the history's first day.
+    if let Some(first) = history.days.first().map(|d| d.date) {
+        for g in &mut fleet.groups {
+            g.installed_on = g.installed_on.or(Some(first));
+        }
     }
     let (x0, source) = backtest::start_height(&history, a.height);
     let format: Format = a.output.format.into();

@@ -477,18 +477,6 @@ impl Fleet {
         Ok(())
     }
 
-    /// The capex spent on the first day, USD: the fleet's capex less what the groups spend on
-    /// their own energization days after `first_day`.
-    pub fn first_day_capex_usd(&self, first_day: NaiveDate) -> f64 {
-        let later: f64 = self
-            .groups
-            .iter()
-            .filter(|g| g.energize.is_some_and(|e| e > first_day))
-            .map(|g| g.capex_usd)
-            .sum();
-        (self.capex_usd - later).max(0.0)
-    }
-
     /// The lump of capex not attributed to any group (spent on the first day), USD.
     pub fn lump_capex_usd(&self) -> f64 {
         (self.capex_usd - self.groups.iter().map(|g| g.capex_usd).sum::<f64>()).max(0.0)

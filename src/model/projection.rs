@@ -173,9 +173,11 @@ pub struct ProjectionRow {
     pub capex_usd: f64,
     /// Resale of machines that stop in the row, or still run on the horizon's last day, USD.
     pub salvage_usd: f64,
+    /// EBITDA, USD: the margin (revenue less every cash operating cost), named as boards read it.
+    pub ebitda_usd: f64,
     /// Straight-line depreciation, USD.
     pub depreciation_usd: f64,
-    /// Margin less depreciation, USD.
+    /// EBITDA less depreciation, USD.
     pub operating_income_usd: f64,
     /// Tax on operating income (losses carried forward), USD.
     pub tax_usd: f64,
@@ -240,6 +242,7 @@ impl ProjectionRow {
             units_online: fleet.units_online,
             capex_usd: b.capex_usd,
             salvage_usd: b.salvage_usd,
+            ebitda_usd: b.ebitda_usd,
             depreciation_usd: b.depreciation_usd,
             operating_income_usd: b.operating_income_usd,
             tax_usd: b.tax_usd,
@@ -536,6 +539,7 @@ fn accumulate(acc: &mut ProjectionRow, r: &ProjectionRow) {
     acc.units_online += r.units_online;
     acc.capex_usd += r.capex_usd;
     acc.salvage_usd += r.salvage_usd;
+    acc.ebitda_usd += r.ebitda_usd;
     acc.depreciation_usd += r.depreciation_usd;
     acc.operating_income_usd += r.operating_income_usd;
     acc.tax_usd += r.tax_usd;

@@ -63,9 +63,11 @@ pub struct Summary {
     pub profit_share_usd: f64,
     /// Resale of the machines when they stop or at the horizon's end, USD.
     pub salvage_usd: f64,
+    /// EBITDA (the margin), USD.
+    pub ebitda_usd: f64,
     /// Depreciation, USD.
     pub depreciation_usd: f64,
-    /// Margin less depreciation, USD (the margin is the EBITDA).
+    /// EBITDA less depreciation, USD.
     pub operating_income_usd: f64,
     /// Tax, USD.
     pub tax_usd: f64,
@@ -296,6 +298,7 @@ impl SummaryBuilder {
         if s.capex_usd > 0.0 {
             s.roi_pct = Some(s.net_usd / s.capex_usd * 100.0);
         }
+        s.ebitda_usd = s.margin_usd;
         s.operating_income_usd = s.margin_usd - s.depreciation_usd;
         // Blocks arrive as a Poisson process with the expected count over the horizon.
         s.block_probability_pct = -(-s.expected_blocks).exp_m1() * 100.0;
