@@ -136,6 +136,10 @@ impl<D: Drivers> Drivers for NoisyDrivers<D> {
         }
         let mut dd = self.inner.day(date, prev);
         dd.price_usd *= self.log_price.exp();
+        // A hashprice path moves with the price (the BTC a PH/s earns is the path's).
+        if let Some(hp) = dd.hashprice_usd_per_ph_day.as_mut() {
+            *hp *= self.log_price.exp();
+        }
         if self.hashrate_vol > 0.0 {
             dd.hashrate_hs *= self.log_hashrate.exp();
         }

@@ -644,6 +644,7 @@ mod tests {
             hashrate_hs: Path::growth(s.hashrate_hs, s.date, 0.0),
             price_usd: Path::growth(s.price_usd, s.date, 0.0),
             fees_btc_per_block: Path::growth(0.0, s.date, 0.0),
+            hashprice_usd_per_ph_day: None,
         }
     }
 

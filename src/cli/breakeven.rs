@@ -136,7 +136,10 @@ pub fn run(a: &BreakevenArgs) -> Result<(), Error> {
             setup.source
         ),
         answer,
-    ];
+    ]
+    .into_iter()
+    .chain(setup.plan.hashprice_note.clone())
+    .collect();
     write_all_prefixed(
         format,
         &a.output.style(),

@@ -85,7 +85,7 @@ accepts!(
     /// `halvings`: the chain's state and the hashrate's growth.
     HalvingsSet,
     [State],
-    extra = ["hashrate-growth"],
+    extra = ["hashrate-growth", "difficulty-change", "difficulty-change-monthly"],
     file = false
 );
 accepts!(
@@ -160,12 +160,15 @@ impl<A: Accepts> clap::Args for ParamArgs<A> {
             if machines && (p.per_machine || p.name == "machine") {
                 arg = arg.action(ArgAction::Append);
             }
-            if ["days", "until", "halving"].contains(&p.name) {
-                let others: Vec<&str> = ["days", "until", "halving"]
-                    .into_iter()
-                    .filter(|n| *n != p.name)
-                    .collect();
-                arg = arg.conflicts_with_all(others);
+            for choice in [&["days", "until", "halving"][..], &scenario::GROWTH_CHOICE] {
+                if choice.contains(&p.name) {
+                    let others: Vec<&str> = choice
+                        .iter()
+                        .copied()
+                        .filter(|n| *n != p.name && accepted::<A>().any(|q| q.name == *n))
+                        .collect();
+                    arg = arg.conflicts_with_all(others);
+                }
             }
             cmd = cmd.arg(arg);
         }
@@ -522,6 +525,7 @@ pub fn read_series(spec: &Spec) -> Result<PathSeries, Error> {
         // Each value within the bounds of the figure it gives.
         let figure = match name {
             "price-path" => "price",
+            "hashprice-path" => return scenario::parse_hashprice_series(&shown, &text),
             _ => "network-hashrate",
         };
         minecalc::inputs::scenario::parse_series_of(&shown, &text, Some(figure))
@@ -529,6 +533,7 @@ pub fn read_series(spec: &Spec) -> Result<PathSeries, Error> {
     Ok(PathSeries {
         price: read("price-path")?,
         hashrate_eh_s: read("hashrate-path")?,
+        hashprice_usd_per_ph_day: read("hashprice-path")?,
     })
 }
 

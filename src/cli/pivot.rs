@@ -129,6 +129,15 @@ fn resolve(
     median: Option<(f64, usize)>,
 ) -> Result<Resolved, Error> {
     let fleet_given = scenario::gives_fleet(spec);
+    // The mining case is run rationally: machines switch off on days the hashprice does not
+    // cover their power cost (the curtailment rule), unless --always-on keeps them running.
+    let always_on = spec.switch("always-on");
+    if always_on && spec.switch("curtail") {
+        return Err(Error::input(
+            "--always-on cannot be used with --curtail: the mining case either switches off on losing days (the default) or runs every day (--always-on)",
+        ));
+    }
+    scenario.fleet.curtail.shutdown = !always_on;
     let site_mw = match (spec.num("site-mw")?, fleet_given) {
         (Some(mw), _) => mw,
         (None, true) => pivot::fleet_mw(&scenario.fleet),
@@ -368,6 +377,15 @@ fn map_preamble(
             usd(scenario.network.price_usd, 0),
         ));
     }
+    lines.push(format!(
+        "mining   {}",
+        if setup.spec.switch("always-on") {
+            "runs every day, at a loss too (--always-on)"
+        } else {
+            "switches off on days the hashprice does not cover its power cost, and back on when it does (--always-on keeps it running)"
+        }
+    ));
+    lines.extend(setup.plan.hashprice_note.clone());
     lines.push(
         "decision `mine` where NPV mining - NPV converting (NPV diff) is above 0, else `convert`"
             .to_string(),
@@ -427,8 +445,9 @@ fn preamble(
         ),
         minecalc::report::tables::network_line(source, st),
         format!(
-            "paths    hashrate {}/yr, price {}/yr, fees {}/yr from the start; the same engine as `project`",
+            "paths    hashrate {}/yr{}, price {}/yr, fees {}/yr from the start; the same engine as `project`",
             signed_pct(g.hashrate_hs.annual_growth),
+            plan.growth_note,
             signed_pct(g.price_usd.annual_growth),
             signed_pct(g.fees_btc_per_block.annual_growth)
         ),
@@ -444,9 +463,9 @@ fn preamble(
             },
             fleet_costs(s),
             if fl.curtail.shutdown {
-                "switches off on days the hashprice does not cover the hashcost (--curtail)"
+                "switches off on days the hashprice does not cover its power cost, and back on when it does (--always-on keeps it running)"
             } else {
-                "runs every day, at a loss too (--curtail switches it off on losing days)"
+                "runs every day, at a loss too (--always-on)"
             },
             if fl.capex_usd > 0.0 {
                 format!("fleet capex {} on day 0", musd(fl.capex_usd, 1))
@@ -494,6 +513,10 @@ fn preamble(
             }
         ),
     ];
+    if let Some(note) = &plan.hashprice_note {
+        lines.push(note.clone());
+        lines.push("         the breakeven BTC growth and --paths scale that revenue with the BTC price (the hashvalue, BTC a PH/s earns, is the path's / the price path's)".to_string());
+    }
     if let (Some(&(h, at)), Some((before, after))) = (
         p.halvings.first(),
         p.mining_margin_around_halving_usd_per_day,

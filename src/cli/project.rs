@@ -245,14 +245,16 @@ fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<St
         ),
         network_line(source, st),
         format!(
-            "paths    hashrate {}/yr{}, price {}/yr{}, fees {}/yr from the start; constant within each day; blocks as expected values",
+            "paths    hashrate {}/yr{}{}, price {}/yr{}, fees {}/yr from the start; constant within each day; blocks as expected values",
             signed_pct(g.hashrate_hs.annual_growth),
+            plan.growth_note,
             if g.hashrate_hs.points.is_empty() { "" } else { " after its path file" },
             signed_pct(g.price_usd.annual_growth),
             if g.price_usd.points.is_empty() { "" } else { " after its path file" },
             signed_pct(g.fees_btc_per_block.annual_growth)
         ),
     ];
+    lines.extend(plan.hashprice_note.clone());
     let fl = &s.fleet;
     let many = fl.groups.len() > 1;
     if many {

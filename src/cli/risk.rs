@@ -138,6 +138,18 @@ pub fn network_model(spec: &Spec, s: &Scenario) -> Result<NetworkModel, Error> {
         }
         return Ok(NetworkModel::Fixed);
     }
+    if s.drivers.hashprice_usd_per_ph_day.is_some() {
+        return Err(Error::input(
+            "--hashprice-path cannot be used with --network-model response (the response model's hashprice comes from its cohorts' hashrate)",
+        ));
+    }
+    for name in ["difficulty-change", "difficulty-change-monthly"] {
+        if spec.has(name) {
+            return Err(Error::input(format!(
+                "--{name} cannot be used with --network-model response (difficulty follows the cohorts that pay to run; --hashrate-growth sets the installed base's growth)"
+            )));
+        }
+    }
     if !s.drivers.hashrate_hs.points.is_empty() {
         return Err(Error::input(
             "--hashrate-path cannot be used with --network-model response (the response model sets the hashrate; --hashrate-growth sets the installed base's growth)",
@@ -371,6 +383,11 @@ fn mc_preamble(s: &Scenario, source: &str, mc: &MonteCarlo, sm: &McSummary) -> V
             }
         ),
     ]
+    .into_iter()
+    .chain(s.drivers.hashprice_usd_per_ph_day.is_some().then(|| {
+        "revenue  follows the hashprice path, times each path's price factor (hashrate volatility moves the network columns only)".to_string()
+    }))
+    .collect()
 }
 
 fn mc_postamble(sm: &McSummary) -> Vec<String> {

@@ -153,6 +153,7 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
         if model.response().is_some() {
             pre.push("network  response model: cohorts switch off when hashprice is below their power cost".into());
         }
+        pre.extend(setup.plan.hashprice_note.clone());
         w.preamble(pre);
     }
     let tags = tag_prefix(&a.tag);

@@ -35,7 +35,7 @@ use crate::error::{Error, Origin};
 use crate::inputs::machines::{self, Machine};
 use crate::model::chain;
 use crate::model::fleet::{Curtail, Fleet, FleetGroup, Retire, ShareBasis, Treasury};
-use crate::model::network::{NetworkInputs, NetworkState, ResolvedNetwork};
+use crate::model::network::{self, NetworkInputs, NetworkState, ResolvedNetwork};
 use crate::model::projection::{estimate_halvings, Horizon, Scenario};
 use crate::params::spec::{Given, Spec, Value, Values};
 use crate::params::{suggest, Kind, Level, Table, PARAMS};
@@ -125,25 +125,34 @@ pub fn parse(name: &str, text: &str) -> Result<Spec, Error> {
         }
         spec.groups.push(values);
     }
-    if let Some(given) = horizon_given_twice(&spec) {
+    if let Some(given) = given_twice(&spec, &["days", "until", "halving"], "[horizon]") {
+        return Err(given);
+    }
+    if let Some(given) = given_twice(&spec, &GROWTH_CHOICE, "[network]") {
         return Err(given);
     }
     Ok(spec)
 }
 
-/// A file may give only one of days, until and halving (as the flags may).
-fn horizon_given_twice(spec: &Spec) -> Option<Error> {
-    let given: Vec<&Given> = ["days", "until", "halving"]
-        .iter()
-        .filter_map(|n| spec.get(n))
-        .collect();
+/// A file may give only one of days, until and halving (as the flags may), and one of the
+/// hashrate growth's parameters.
+fn given_twice(spec: &Spec, choice: &[&str], table: &str) -> Option<Error> {
+    let given: Vec<&Given> = choice.iter().filter_map(|n| spec.get(n)).collect();
     if given.len() > 1 {
         if let Origin::File { file, line, col } = &given[1].origin {
+            let keys: Vec<&str> = choice
+                .iter()
+                .map(|n| crate::params::param(n).key)
+                .collect();
+            let list = match keys.as_slice() {
+                [a, b, c] => format!("{a}, {b} and {c}"),
+                _ => keys.join(", "),
+            };
             return Some(Error::Parse {
                 file: file.clone(),
                 line: *line,
                 col: *col,
-                message: "give one of days, until and halving in [horizon]".to_string(),
+                message: format!("give one of {list} in {table}"),
             });
         }
     }
@@ -242,6 +251,8 @@ pub struct PathSeries {
     pub price: Vec<(NaiveDate, f64)>,
     /// Network hashrate points, EH/s.
     pub hashrate_eh_s: Vec<(NaiveDate, f64)>,
+    /// Hashprice points, USD per PH/s per day (`--hashprice-path`: they set revenue).
+    pub hashprice_usd_per_ph_day: Vec<(NaiveDate, f64)>,
 }
 
 /// A spec turned into a model scenario, with what the header needs to say.
@@ -259,6 +270,10 @@ pub struct Plan {
     pub warnings: Vec<String>,
     /// Solo mining (`--solo`): the header gives the odds of a block.
     pub solo: bool,
+    /// Where the hashrate growth came from, for headers ([`growth_note`]).
+    pub growth_note: String,
+    /// The header's line when a hashprice path sets revenue ([`hashprice_note`]).
+    pub hashprice_note: Option<String>,
 }
 
 /// Default fleet: 1 PH/s.
@@ -281,10 +296,101 @@ pub fn network_inputs(spec: &Spec, today: Option<NaiveDate>) -> Result<NetworkIn
         hashrate_hs: spec.num("network-hashrate")?.map(|eh| eh * 1e18),
         fees_btc_per_block: spec.num("fees")?,
         price_usd: spec.num("price")?,
-        hashrate_growth: pct("hashrate-growth")?,
+        hashrate_growth: hashrate_growth(spec)?,
         fee_growth: pct("fee-growth")?,
         price_growth: pct("price-growth")?,
     })
+}
+
+/// The parameters that each set the network's hashrate growth: one at most may be given.
+pub const GROWTH_CHOICE: [&str; 3] = [
+    "hashrate-growth",
+    "difficulty-change",
+    "difficulty-change-monthly",
+];
+
+/// The network hashrate's annual growth (fraction): `--hashrate-growth`, or the growth a
+/// `--difficulty-change` (per retarget epoch) or `--difficulty-change-monthly` converts to
+/// (model/network.rs gives the conversions and their derivation). Two of them given, or a
+/// difficulty change whose growth is outside `--hashrate-growth`'s bounds, is an error naming
+/// them.
+pub fn hashrate_growth(spec: &Spec) -> Result<f64, Error> {
+    let given: Vec<(&str, &Given)> = GROWTH_CHOICE
+        .iter()
+        .filter_map(|n| spec.get(n).map(|g| (*n, g)))
+        .collect();
+    if let [(a, ga), (b, gb), ..] = given.as_slice() {
+        let name = |n: &str, g: &Given| {
+            let p = crate::params::param(n);
+            g.origin.describe_key(p.name, p.key)
+        };
+        return Err(Error::input(format!(
+            "{} cannot be used with {}: give one of --hashrate-growth, --difficulty-change (per retarget epoch) and --difficulty-change-monthly",
+            name(a, ga),
+            name(b, gb)
+        )));
+    }
+    let Some(&(name, g)) = given.first() else {
+        return Ok(0.0);
+    };
+    let Some(v) = spec.num(name)? else {
+        return Ok(0.0);
+    };
+    let growth = match name {
+        "difficulty-change" => network::hashrate_growth_from_difficulty_change(v / 100.0),
+        "difficulty-change-monthly" => {
+            network::hashrate_growth_from_monthly_difficulty_change(v / 100.0)
+        }
+        _ => return Ok(v / 100.0),
+    };
+    let limit = crate::params::param("hashrate-growth");
+    if !limit.bounds.contains(growth * 100.0) {
+        let p = crate::params::param(name);
+        return Err(p.error(
+            g.origin.clone(),
+            crate::params::show(v),
+            format!(
+                "must convert to a hashrate growth {} (% a year, as --hashrate-growth; it gives {}%)",
+                limit.bounds.rule_for(growth * 100.0).trim_start_matches("must be "),
+                format!("{:.0}", growth * 100.0)
+            ),
+        ));
+    }
+    Ok(growth)
+}
+
+/// Where the hashrate growth came from, for headers: ` (a difficulty change of +2% an epoch)`,
+/// ` (a difficulty change of +3% a month)`, or nothing for `--hashrate-growth`.
+pub fn growth_note(spec: &Spec) -> String {
+    let show = |name: &str| {
+        spec.num(name)
+            .ok()
+            .flatten()
+            .map(|v| format!("{}{}%", if v > 0.0 { "+" } else { "" }, crate::params::show(v)))
+    };
+    if let Some(v) = show("difficulty-change") {
+        format!(" (a difficulty change of {v} an epoch)")
+    } else if let Some(v) = show("difficulty-change-monthly") {
+        format!(" (a difficulty change of {v} a month)")
+    } else {
+        String::new()
+    }
+}
+
+/// The header's line when a hashprice path sets revenue: the file, its dates and what holds
+/// past them. `None` without one.
+pub fn hashprice_note(spec: &Spec, series: &PathSeries) -> Option<String> {
+    let pts = &series.hashprice_usd_per_ph_day;
+    let (&(d0, v0), &(dn, vn)) = (pts.first()?, pts.last()?);
+    let file = spec
+        .path("hashprice-path")
+        .map_or(String::new(), |p| format!(" {}", p.display()));
+    Some(format!(
+        "revenue  follows the hashprice path{file} ({} points, {d0} to {dn}; linear between them, ${} a PH/s a day before, ${} after): hashvalue = hashprice / price; difficulty, blocks and subsidy are the network's",
+        pts.len(),
+        crate::params::show(v0),
+        crate::params::show(vn)
+    ))
 }
 
 /// True when the spec gives no fleet figure at all.
@@ -753,6 +859,7 @@ pub fn plan(
             .collect();
         network.drivers.hashrate_hs = network.drivers.hashrate_hs.clone().with_points(&pts);
     }
+    network.drivers.hashprice_usd_per_ph_day = network::hashprice_path(&series.hashprice_usd_per_ph_day);
     // The state on the start date follows the paths where they cover it.
     network.state.price_usd = network.drivers.price_usd.on(network.state.date);
     network.state.hashrate_hs = network.drivers.hashrate_hs.on(network.state.date);
@@ -793,6 +900,8 @@ pub fn plan(
         halving_height,
         warnings,
         solo: spec.switch("solo"),
+        growth_note: growth_note(spec),
+        hashprice_note: hashprice_note(spec, series),
     })
 }
 
@@ -855,6 +964,23 @@ pub fn parse_series_of(
     name: &str,
     text: &str,
     param: Option<&str>,
+) -> Result<Vec<(NaiveDate, f64)>, Error> {
+    series(name, text, param, true)
+}
+
+/// A `--hashprice-path` file: `date,value` in USD per PH/s per day, as [`parse_series`] reads
+/// it, with every row's value given (an empty or `null` cell is a gap: an error naming its
+/// line and column) and within the parameter's bounds (above 0, at most 1e9).
+pub fn parse_hashprice_series(name: &str, text: &str) -> Result<Vec<(NaiveDate, f64)>, Error> {
+    series(name, text, Some("hashprice-path"), false)
+}
+
+/// [`parse_series_of`]; `gaps` true skips rows without a value (Yahoo's `null`).
+fn series(
+    name: &str,
+    text: &str,
+    param: Option<&str>,
+    gaps: bool,
 ) -> Result<Vec<(NaiveDate, f64)>, Error> {
     let at = |line: u64, col: usize, message: String| Error::Parse {
         file: name.to_string(),
@@ -921,7 +1047,14 @@ pub fn parse_series_of(
             })?;
         let v = cell(value_col);
         if v.is_empty() || v.eq_ignore_ascii_case("null") {
-            continue; // Yahoo marks missing days with null
+            if gaps {
+                continue; // Yahoo marks missing days with null
+            }
+            return Err(at(
+                line,
+                value_col + 1,
+                format!("a gap: expected a number, got \"{v}\" (every date needs its value)"),
+            ));
         }
         let x: f64 = v.parse().map_err(|_| {
             at(

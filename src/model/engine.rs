@@ -24,6 +24,10 @@ pub struct DayDrivers {
     pub price_usd: f64,
     /// Average fees per block, BTC.
     pub fees_btc_per_block: f64,
+    /// The day's hashprice, USD per PH/s per day, when a hashprice path sets revenue: the
+    /// day's hashvalue is then this / `price_usd` (the network's blocks, difficulty and subsidy
+    /// are unchanged). `None`: hashvalue follows the network.
+    pub hashprice_usd_per_ph_day: Option<f64>,
 }
 
 /// What sets each day's hashrate, price and fees. `prev` is the engine's previous day, so a
@@ -39,6 +43,7 @@ impl Drivers for PathDrivers {
             hashrate_hs: self.hashrate_hs.on(date),
             price_usd: self.price_usd.on(date),
             fees_btc_per_block: self.fees_btc_per_block.on(date),
+            hashprice_usd_per_ph_day: self.hashprice_usd_per_ph_day.as_ref().map(|p| p.on(date)),
         }
     }
 }
@@ -222,6 +227,10 @@ impl<D: Drivers> Engine<D> {
                 self.pending_halving_mark = Some(first);
             }
         }
+        // A hashprice path sets what a PH/s earns: BTC = the path's USD / the day's price.
+        if let Some(hp) = dd.hashprice_usd_per_ph_day {
+            hashvalue = hp / dd.price_usd;
+        }
         let day = NetDay {
             date: self.date,
             height: self.x.floor() as u64,
@@ -387,6 +396,7 @@ mod tests {
             hashrate_hs: Path::growth(st.hashrate_hs, st.date, hashrate_growth),
             price_usd: Path::growth(st.price_usd, st.date, 0.0),
             fees_btc_per_block: Path::growth(st.fees_btc_per_block, st.date, 0.0),
+            hashprice_usd_per_ph_day: None,
         }
     }
 

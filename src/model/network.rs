@@ -177,6 +177,45 @@ pub struct PathDrivers {
     pub price_usd: Path,
     /// Fees per block path, BTC.
     pub fees_btc_per_block: Path,
+    /// A hashprice path, USD per PH/s per day (a forward curve), that sets each day's revenue:
+    /// the day's hashvalue becomes its value / the day's price; the network's days (blocks,
+    /// difficulty, subsidy) stay the engine's. `None`: revenue follows the network.
+    pub hashprice_usd_per_ph_day: Option<Path>,
+}
+
+/// A hashprice path from dated points, USD per PH/s per day: linear between its dates, the
+/// first value before the first date and the last value after the last (a path with no growth,
+/// as a price path without `--price-growth` holds). `None` for no points.
+pub fn hashprice_path(points: &[(NaiveDate, f64)]) -> Option<Path> {
+    let &(first_date, first) = points.first()?;
+    Some(Path::growth(first, first_date, 0.0).with_points(points))
+}
+
+/// Seconds in the engine's year: [`Path`] and every rate a year compound over 365 days.
+const SECONDS_PER_MODEL_YEAR: f64 = 365.0 * 86_400.0;
+
+/// The annual network-hashrate growth (fraction) under which difficulty changes by
+/// `per_epoch` (fraction, > -0.75) at every retarget, in the steady state.
+///
+/// If difficulty is multiplied by `r = 1 + x` at every retarget, an epoch's blocks take
+/// `T = 1,209,600 s / r` (the retarget sets the new difficulty to the old x 1,209,600 / T),
+/// and the hashrate, growing continuously at `k` a second, must also be multiplied by `r`
+/// over `T` (the next epoch's blocks take as long again): `exp(k T) = r`, so
+/// `k = ln(r) * r / 1,209,600` a second. The engine's paths compound over years of 365 days
+/// (`(1 + g)^(days / 365)`), so the annual growth is `g = exp(k * 31,536,000) - 1`. A run
+/// started from an equilibrium state settles on `r` within a few retargets (the gap shrinks
+/// about `k T / 2` times each epoch).
+pub fn hashrate_growth_from_difficulty_change(per_epoch: f64) -> f64 {
+    let r = 1.0 + per_epoch;
+    let k = r.ln() * r / crate::model::chain::TARGET_TIMESPAN_S;
+    (k * SECONDS_PER_MODEL_YEAR).exp_m1()
+}
+
+/// The annual network-hashrate growth (fraction) under which difficulty changes by `monthly`
+/// (fraction, > -1) a month: `(1 + m)^12 - 1`, the long-run rate (difficulty follows the
+/// hashrate one retarget behind, so over a year it changes by the same factor).
+pub fn hashrate_growth_from_monthly_difficulty_change(monthly: f64) -> f64 {
+    (1.0 + monthly).powi(12) - 1.0
 }
 
 /// Converts a percent number to a growth fraction, checking it is above -100%.
@@ -360,6 +399,7 @@ impl NetworkInputs {
             hashrate_hs: Path::growth(s.hashrate_hs, s.date, self.hashrate_growth),
             price_usd: Path::growth(s.price_usd, s.date, self.price_growth),
             fees_btc_per_block: Path::growth(s.fees_btc_per_block, s.date, self.fee_growth),
+            hashprice_usd_per_ph_day: None,
         }
     }
 }

@@ -65,6 +65,7 @@ impl Scenario {
             hashrate_hs: Path::growth(network.hashrate_hs, network.date, growth.hashrate),
             price_usd: Path::growth(network.price_usd, network.date, growth.price),
             fees_btc_per_block: Path::growth(network.fees_btc_per_block, network.date, growth.fees),
+            hashprice_usd_per_ph_day: None,
         };
         Scenario {
             network,

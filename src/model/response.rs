@@ -602,6 +602,7 @@ impl Drivers for ResponseDrivers {
             hashrate_hs: mix.running_hs,
             price_usd: self.price.on(date),
             fees_btc_per_block: self.fees.on(date),
+            hashprice_usd_per_ph_day: None,
         };
         self.last = Some((date, dd));
         self.probe.set(mix);

@@ -58,6 +58,14 @@ pub struct Spec {
 /// Parameters that exclude one another in the horizon: giving one clears the others.
 const HORIZON_CHOICE: &[&str] = &["days", "until", "halving"];
 
+/// Parameters that each set the network hashrate's growth: giving one (a flag over a file, a
+/// `--vary` value) clears the others.
+const GROWTH_CHOICE: &[&str] = &[
+    "hashrate-growth",
+    "difficulty-change",
+    "difficulty-change-monthly",
+];
+
 impl Spec {
     /// The value of `name`, if given.
     pub fn get(&self, name: &str) -> Option<&Given> {
@@ -81,6 +89,7 @@ impl Spec {
     pub fn merge(mut self, over: Spec) -> Spec {
         let bare_hashrate = over.has("hashrate");
         let new_horizon = HORIZON_CHOICE.iter().any(|n| over.has(n));
+        let new_growth = GROWTH_CHOICE.iter().any(|n| over.has(n));
         if !over.groups.is_empty() {
             self.groups = over.groups;
         } else {
@@ -98,6 +107,11 @@ impl Spec {
         }
         if new_horizon {
             for n in HORIZON_CHOICE {
+                self.values.remove(n);
+            }
+        }
+        if new_growth {
+            for n in GROWTH_CHOICE {
                 self.values.remove(n);
             }
         }
@@ -135,6 +149,11 @@ impl Spec {
             }
             n if HORIZON_CHOICE.contains(&n) => {
                 for n in HORIZON_CHOICE {
+                    self.values.remove(n);
+                }
+            }
+            n if GROWTH_CHOICE.contains(&n) => {
+                for n in GROWTH_CHOICE {
                     self.values.remove(n);
                 }
             }

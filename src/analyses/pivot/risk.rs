@@ -151,6 +151,7 @@ impl Drivers for Unit {
             hashrate_hs: 1.0,
             price_usd: 1.0,
             fees_btc_per_block: 0.0,
+            hashprice_usd_per_ph_day: None,
         }
     }
 }
