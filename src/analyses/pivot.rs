@@ -3,9 +3,11 @@
 //!
 //! The two paths over the same days, from the network's start date:
 //!
-//! - **Mining**: the fleet runs every day of the horizon on the projection engine (the same
-//!   network, paths and fleet rules as `project`); its cash is the fleet's daily margin, less
-//!   the fleet's capex (if any) on day 0.
+//! - **Mining**: the fleet runs over the horizon on the projection engine (the same network,
+//!   paths and fleet rules as `project`); its cash is the fleet's daily margin, less the
+//!   fleet's capex (if any) on day 0. The fleet's own rule decides which days it runs: the
+//!   `pivot` command sets the curtailment rule (off on days the hashprice does not cover the
+//!   power cost, on again when it does) unless `--always-on` keeps it running at a loss.
 //! - **Converting**: for the conversion days the site mines a share of that margin (all of it,
 //!   part, or none) and spends the conversion capex (USD per MW of IT, spread evenly over the
 //!   conversion days; on day 0 when the conversion takes no time). Then the lease pays
