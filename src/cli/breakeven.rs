@@ -49,8 +49,8 @@ pub enum Metric {
 #[derive(Debug, Clone, Args)]
 pub struct BreakevenArgs {
     /// The parameter to solve for: power-cost, price, price-growth, efficiency,
-    /// hashrate-growth, fees, fee-growth, uptime, pool-fee, opex, capex or discount-rate
-    /// (its flag, key or column).
+    /// hashrate-growth, difficulty-change, difficulty-change-monthly, fees, fee-growth, uptime,
+    /// pool-fee, opex, capex or discount-rate (its flag, key or column).
     #[arg(long = "for", value_name = "PARAM", value_parser = parse_for)]
     pub param: &'static Param,
     /// Solve for a zero daily margin on this date instead of a zero cumulative margin.

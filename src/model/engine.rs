@@ -471,6 +471,60 @@ mod tests {
     }
 
     #[test]
+    fn a_difficulty_change_per_epoch_converts_to_its_hashrate_growth() {
+        use crate::model::network::hashrate_growth_from_difficulty_change as growth_of;
+        // From equilibrium, the converted growth settles each retarget on x within a few
+        // epochs. What is left is the day steps of the hashrate (constant within a day, so an
+        // epoch's blocks take a little more or less than the steady state's, by where its ends
+        // fall in their days): about 1e-3 of x each retarget, and averaging out across them.
+        for x in [0.02, 0.05, -0.03, 0.0, 0.15] {
+            let retargets = |g: f64| -> Vec<f64> {
+                let st = state(2016 * 500 - 1, 100e12);
+                Engine::new(&st, drivers(&st, g))
+                    .take(400)
+                    .flat_map(|d| d.retargets)
+                    .map(|r| r.1)
+                    .skip(4)
+                    .collect()
+            };
+            let mean = |v: &[f64]| (v.iter().map(|r| r.ln()).sum::<f64>() / v.len() as f64).exp();
+            let settled = retargets(growth_of(x));
+            assert!(settled.len() >= 20, "{x}: {}", settled.len());
+            for r in &settled {
+                assert!((r - 1.0 - x).abs() <= 2e-3 * x.abs(), "{x}: {r}");
+            }
+            assert!((mean(&settled) - 1.0 - x).abs() < 2e-6, "{x}: {}", mean(&settled));
+            // A year of 365.25 days (31,557,600 s) would miss by 7e-4 of ln(1 + x): the
+            // engine's paths compound over 365 days.
+            if x != 0.0 {
+                let r = 1.0 + x;
+                let off = ((r.ln() * r / chain::TARGET_TIMESPAN_S) * 31_557_600.0).exp_m1();
+                let m = mean(&retargets(off));
+                assert!((m - 1.0 - x).abs() > 5e-4 * x.abs(), "{x}: {m}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_monthly_difficulty_change_compounds_to_a_year() {
+        // m a month: the difficulty a year later is (1 + m)^12 times, measured on 30-day means
+        // once the start's lag has passed (difficulty steps at each retarget within them).
+        for m in [0.03, -0.02, 0.1] {
+            let g = crate::model::network::hashrate_growth_from_monthly_difficulty_change(m);
+            assert!((g - ((1.0f64 + m).powi(12) - 1.0)).abs() < 1e-15);
+            let st = state(2016 * 500 - 1, 100e12);
+            let days: Vec<f64> = Engine::new(&st, drivers(&st, g))
+                .take(500)
+                .map(|d| d.difficulty)
+                .collect();
+            let window = |from: usize| days[from..from + 30].iter().sum::<f64>() / 30.0;
+            let ratio = window(465) / window(100);
+            let want = (1.0 + m).powi(12);
+            assert!((ratio / want - 1.0).abs() < 2e-3, "{m}: {ratio} vs {want}");
+        }
+    }
+
+    #[test]
     fn pre_start_blocks_count_600s_each() {
         // 1000 blocks into the epoch at 600 s; the rest come twice as fast: T = 600k + 1016*300.
         let st = state(2016 * 500 + 999, 100e12);
