@@ -42,9 +42,25 @@ fn a_difficulty_change_runs_as_its_hashrate_growth() {
     // +2% an epoch is a hashrate growth of 69.3% a year: the same rows as that growth.
     let g = growth_of_epoch_change(2.0);
     assert!((g - 69.318).abs() < 1e-3, "{g}");
-    let by_change = json(&["project", "--difficulty-change", "2", "--days", "200", "-f", "json"]);
+    let by_change = json(&[
+        "project",
+        "--difficulty-change",
+        "2",
+        "--days",
+        "200",
+        "-f",
+        "json",
+    ]);
     let gs = format!("{g}");
-    let by_growth = json(&["project", "--hashrate-growth", &gs, "--days", "200", "-f", "json"]);
+    let by_growth = json(&[
+        "project",
+        "--hashrate-growth",
+        &gs,
+        "--days",
+        "200",
+        "-f",
+        "json",
+    ]);
     same_rows(&by_change, &by_growth, 1e-9);
     // Once the network settles (a few epochs), each retarget is +2.00%.
     let events: Vec<&str> = by_change
@@ -77,7 +93,15 @@ fn a_monthly_difficulty_change_compounds_twelve_times() {
     ]);
     let g = (1.03f64.powi(12) - 1.0) * 100.0;
     let gs = format!("{g}");
-    let by_growth = json(&["project", "--hashrate-growth", &gs, "--days", "500", "-f", "json"]);
+    let by_growth = json(&[
+        "project",
+        "--hashrate-growth",
+        &gs,
+        "--days",
+        "500",
+        "-f",
+        "json",
+    ]);
     same_rows(&by_month, &by_growth, 1e-9);
     // A year on, difficulty is 1.03^12 times (30-day means, past the start's lag).
     let mean = |from: usize| {
@@ -89,8 +113,17 @@ fn a_monthly_difficulty_change_compounds_twelve_times() {
     };
     let ratio = mean(465) / mean(100);
     assert!(close(ratio, 1.03f64.powi(12), 2e-3), "{ratio}");
-    let table = run_ok(&["project", "--difficulty-change-monthly", "-1.5", "--days", "30"]);
-    assert!(table.contains("(a difficulty change of -1.5% a month)"), "{table}");
+    let table = run_ok(&[
+        "project",
+        "--difficulty-change-monthly",
+        "-1.5",
+        "--days",
+        "30",
+    ]);
+    assert!(
+        table.contains("(a difficulty change of -1.5% a month)"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -102,7 +135,13 @@ fn difficulty_changes_conflict_and_stay_in_bounds() {
         "[network]\nhashrate_growth = 20\ndifficulty_change = 1\n",
     );
     let growth = write(&dir, "growth.toml", "[network]\nhashrate_growth = 20\n");
-    let e = run_err(&["project", "--difficulty-change", "2", "--hashrate-growth", "3"]);
+    let e = run_err(&[
+        "project",
+        "--difficulty-change",
+        "2",
+        "--hashrate-growth",
+        "3",
+    ]);
     assert!(
         e.contains("'--difficulty-change <PCT>' cannot be used with '--hashrate-growth <PCT>'"),
         "{e}"
@@ -154,7 +193,15 @@ fn difficulty_changes_conflict_and_stay_in_bounds() {
         "-f",
         "json",
     ]);
-    let flag = json(&["project", "--difficulty-change", "2", "--days", "60", "-f", "json"]);
+    let flag = json(&[
+        "project",
+        "--difficulty-change",
+        "2",
+        "--days",
+        "60",
+        "-f",
+        "json",
+    ]);
     same_rows(&over, &flag, 0.0);
 }
 
@@ -183,7 +230,11 @@ fn difficulty_changes_vary_and_solve() {
             "-f",
             "json",
         ]);
-        assert!(close_rel(f(r, "margin_usd"), f(&one[0], "margin_usd"), 1e-9));
+        assert!(close_rel(
+            f(r, "margin_usd"),
+            f(&one[0], "margin_usd"),
+            1e-9
+        ));
     }
     assert!(f(&rows[0], "margin_usd") > f(&rows[2], "margin_usd"));
     // A varied change replaces a given --hashrate-growth.
@@ -239,14 +290,25 @@ fn a_constant_hashprice_path_pays_its_value() {
     ]);
     assert_eq!(rows.len(), 30);
     let revenue: f64 = rows.iter().map(|r| f(r, "revenue_usd")).sum();
-    assert!(close_rel(revenue, 50.0 * 250.0 * 30.0 * 0.98, 1e-12), "{revenue}");
+    assert!(
+        close_rel(revenue, 50.0 * 250.0 * 30.0 * 0.98, 1e-12),
+        "{revenue}"
+    );
     for r in &rows {
         assert_eq!(f(r, "hashprice_usd_per_ph_day"), 50.0);
         // The hashvalue is the hashprice / the price; the network's columns are the engine's.
         let sats = 50.0 / f(r, "btc_price_usd") * 1e8;
         assert!(close_rel(f(r, "hashvalue_sats_per_ph_day"), sats, 1e-11));
     }
-    let plain = json(&["project", "--hashrate", "250PH", "--days", "30", "-f", "json"]);
+    let plain = json(&[
+        "project",
+        "--hashrate",
+        "250PH",
+        "--days",
+        "30",
+        "-f",
+        "json",
+    ]);
     for (a, b) in rows.iter().zip(&plain) {
         for k in ["difficulty", "blocks", "subsidy_btc", "height", "events"] {
             assert_eq!(a[k], b[k], "{k}");
@@ -265,7 +327,11 @@ fn a_constant_hashprice_path_pays_its_value() {
 fn a_hashprice_path_interpolates_and_holds_its_ends() {
     // 40 on 07-01, 60 on 07-11: 40 before, 2 more a day between, 60 after.
     let dir = tmp();
-    let hp = write(&dir, "hp.csv", "date,hashprice\n2026-07-01,40\n2026-07-11,60\n");
+    let hp = write(
+        &dir,
+        "hp.csv",
+        "date,hashprice\n2026-07-01,40\n2026-07-11,60\n",
+    );
     let rows = json(&[
         "project",
         "--hashprice-path",
@@ -284,7 +350,7 @@ fn a_hashprice_path_interpolates_and_holds_its_ends() {
     assert!((hp_on(10) - 50.0).abs() < 1e-9); // 07-06
     assert_eq!(hp_on(15), 60.0); // 07-11
     assert_eq!(hp_on(39), 60.0); // past the last date: the last value holds
-    // Revenue follows the path whatever the price does: 1 PH/s earns the day's hashprice.
+                                 // Revenue follows the path whatever the price does: 1 PH/s earns the day's hashprice.
     for r in &rows {
         assert!(close_rel(
             f(r, "revenue_usd"),
@@ -298,8 +364,16 @@ fn a_hashprice_path_interpolates_and_holds_its_ends() {
 fn bad_hashprice_files_name_the_line_and_column() {
     let dir = tmp();
     let cases = [
-        ("gap.csv", "date,value\n2026-07-01,50\n2026-07-02,\n", "gap.csv:3:2: a gap"),
-        ("null.csv", "date,value\n2026-07-01,null\n", "null.csv:2:2: a gap"),
+        (
+            "gap.csv",
+            "date,value\n2026-07-01,50\n2026-07-02,\n",
+            "gap.csv:3:2: a gap",
+        ),
+        (
+            "null.csv",
+            "date,value\n2026-07-01,null\n",
+            "null.csv:2:2: a gap",
+        ),
         (
             "zero.csv",
             "date,value\n2026-07-01,50\n2026-07-02,0\n",
@@ -344,7 +418,13 @@ fn bad_hashprice_files_name_the_line_and_column() {
     let ok = write(&dir, "ok.csv", "date,value\n2026-07-01,50\n");
     assert_errors(&[
         (
-            &["project", "--hashprice-path", &ok, "--network-model", "response"],
+            &[
+                "project",
+                "--hashprice-path",
+                &ok,
+                "--network-model",
+                "response",
+            ],
             "--hashprice-path cannot be used with --network-model response",
         ),
         (
@@ -384,8 +464,16 @@ fn sweeps_and_breakevens_run_on_the_hashprice_path() {
             "-f",
             "json",
         ]);
-        assert!(close_rel(f(r, "revenue_usd"), f(&one[0], "revenue_usd"), 1e-12));
-        assert!(close_rel(f(r, "margin_usd"), f(&one[0], "margin_usd"), 1e-12));
+        assert!(close_rel(
+            f(r, "revenue_usd"),
+            f(&one[0], "revenue_usd"),
+            1e-12
+        ));
+        assert!(close_rel(
+            f(r, "margin_usd"),
+            f(&one[0], "margin_usd"),
+            1e-12
+        ));
     }
     // The price no longer moves revenue: varying it leaves revenue alone.
     let by_price = json(&[

@@ -140,10 +140,7 @@ fn given_twice(spec: &Spec, choice: &[&str], table: &str) -> Option<Error> {
     let given: Vec<&Given> = choice.iter().filter_map(|n| spec.get(n)).collect();
     if given.len() > 1 {
         if let Origin::File { file, line, col } = &given[1].origin {
-            let keys: Vec<&str> = choice
-                .iter()
-                .map(|n| crate::params::param(n).key)
-                .collect();
+            let keys: Vec<&str> = choice.iter().map(|n| crate::params::param(n).key).collect();
             let list = match keys.as_slice() {
                 [a, b, c] => format!("{a}, {b} and {c}"),
                 _ => keys.join(", "),
@@ -350,9 +347,9 @@ pub fn hashrate_growth(spec: &Spec) -> Result<f64, Error> {
             g.origin.clone(),
             crate::params::show(v),
             format!(
-                "must convert to a hashrate growth {} (% a year, as --hashrate-growth; it gives {}%)",
+                "must convert to a hashrate growth {} (% a year, as --hashrate-growth; it gives {:.0}%)",
                 limit.bounds.rule_for(growth * 100.0).trim_start_matches("must be "),
-                format!("{:.0}", growth * 100.0)
+                growth * 100.0
             ),
         ));
     }
@@ -363,10 +360,13 @@ pub fn hashrate_growth(spec: &Spec) -> Result<f64, Error> {
 /// ` (a difficulty change of +3% a month)`, or nothing for `--hashrate-growth`.
 pub fn growth_note(spec: &Spec) -> String {
     let show = |name: &str| {
-        spec.num(name)
-            .ok()
-            .flatten()
-            .map(|v| format!("{}{}%", if v > 0.0 { "+" } else { "" }, crate::params::show(v)))
+        spec.num(name).ok().flatten().map(|v| {
+            format!(
+                "{}{}%",
+                if v > 0.0 { "+" } else { "" },
+                crate::params::show(v)
+            )
+        })
     };
     if let Some(v) = show("difficulty-change") {
         format!(" (a difficulty change of {v} an epoch)")
@@ -859,7 +859,8 @@ pub fn plan(
             .collect();
         network.drivers.hashrate_hs = network.drivers.hashrate_hs.clone().with_points(&pts);
     }
-    network.drivers.hashprice_usd_per_ph_day = network::hashprice_path(&series.hashprice_usd_per_ph_day);
+    network.drivers.hashprice_usd_per_ph_day =
+        network::hashprice_path(&series.hashprice_usd_per_ph_day);
     // The state on the start date follows the paths where they cover it.
     network.state.price_usd = network.drivers.price_usd.on(network.state.date);
     network.state.hashrate_hs = network.drivers.hashrate_hs.on(network.state.date);

@@ -493,7 +493,11 @@ mod tests {
             for r in &settled {
                 assert!((r - 1.0 - x).abs() <= 2e-3 * x.abs(), "{x}: {r}");
             }
-            assert!((mean(&settled) - 1.0 - x).abs() < 2e-6, "{x}: {}", mean(&settled));
+            assert!(
+                (mean(&settled) - 1.0 - x).abs() < 2e-6,
+                "{x}: {}",
+                mean(&settled)
+            );
             // A year of 365.25 days (31,557,600 s) would miss by 7e-4 of ln(1 + x): the
             // engine's paths compound over 365 days.
             if x != 0.0 {
