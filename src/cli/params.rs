@@ -160,7 +160,7 @@ impl<A: Accepts> clap::Args for ParamArgs<A> {
             if machines && (p.per_machine || p.name == "machine") {
                 arg = arg.action(ArgAction::Append);
             }
-            for choice in [&["days", "until", "halving"][..], &scenario::GROWTH_CHOICE] {
+            for choice in [&["days", "until", "halving"][..], scenario::GROWTH_CHOICE] {
                 if choice.contains(&p.name) {
                     let others: Vec<&str> = choice
                         .iter()

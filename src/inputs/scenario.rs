@@ -128,7 +128,7 @@ pub fn parse(name: &str, text: &str) -> Result<Spec, Error> {
     if let Some(given) = given_twice(&spec, &["days", "until", "halving"], "[horizon]") {
         return Err(given);
     }
-    if let Some(given) = given_twice(&spec, &GROWTH_CHOICE, "[network]") {
+    if let Some(given) = given_twice(&spec, GROWTH_CHOICE, "[network]") {
         return Err(given);
     }
     Ok(spec)
@@ -299,12 +299,7 @@ pub fn network_inputs(spec: &Spec, today: Option<NaiveDate>) -> Result<NetworkIn
     })
 }
 
-/// The parameters that each set the network's hashrate growth: one at most may be given.
-pub const GROWTH_CHOICE: [&str; 3] = [
-    "hashrate-growth",
-    "difficulty-change",
-    "difficulty-change-monthly",
-];
+pub use crate::params::spec::GROWTH_CHOICE;
 
 /// The network hashrate's annual growth (fraction): `--hashrate-growth`, or the growth a
 /// `--difficulty-change` (per retarget epoch) or `--difficulty-change-monthly` converts to

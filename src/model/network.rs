@@ -203,8 +203,8 @@ const SECONDS_PER_MODEL_YEAR: f64 = 365.0 * 86_400.0;
 /// over `T` (the next epoch's blocks take as long again): `exp(k T) = r`, so
 /// `k = ln(r) * r / 1,209,600` a second. The engine's paths compound over years of 365 days
 /// (`(1 + g)^(days / 365)`), so the annual growth is `g = exp(k * 31,536,000) - 1`. A run
-/// started from an equilibrium state settles on `r` within a few retargets (the gap shrinks
-/// about `k T / 2` times each epoch).
+/// started from an equilibrium state settles on `r` within a few retargets (each epoch
+/// multiplies the gap by about `-k T / 2`).
 pub fn hashrate_growth_from_difficulty_change(per_epoch: f64) -> f64 {
     let r = 1.0 + per_epoch;
     let k = r.ln() * r / crate::model::chain::TARGET_TIMESPAN_S;

@@ -58,9 +58,9 @@ pub struct Spec {
 /// Parameters that exclude one another in the horizon: giving one clears the others.
 const HORIZON_CHOICE: &[&str] = &["days", "until", "halving"];
 
-/// Parameters that each set the network hashrate's growth: giving one (a flag over a file, a
-/// `--vary` value) clears the others.
-const GROWTH_CHOICE: &[&str] = &[
+/// Parameters that each set the network hashrate's growth: one at most may be given; giving
+/// one (a flag over a file, a `--vary` value) clears the others.
+pub const GROWTH_CHOICE: &[&str] = &[
     "hashrate-growth",
     "difficulty-change",
     "difficulty-change-monthly",
