@@ -3,7 +3,8 @@
 use clap::Args;
 use serde_json::Value;
 
-use minecalc::inputs::machines::{catalog, MachineRow};
+use minecalc::inputs::machines::{catalog, MachineRow, ROI_HORIZON_DAYS};
+use minecalc::inputs::scenario::DEFAULT_POWER_COST_USD_PER_KWH;
 use minecalc::model::hashprice::hashprice;
 use minecalc::report::write_all;
 use minecalc::Error;
@@ -14,7 +15,8 @@ use super::params::{MachinesSet, ParamArgs};
 /// Arguments of `minecalc machines`.
 #[derive(Debug, Clone, Args)]
 pub struct MachinesArgs {
-    /// The network, and a power cost (adds power cost and margin per unit per day).
+    /// The network, and a power cost (power cost, margin, payback and ROI per unit; default
+    /// $0.05/kWh).
     #[command(flatten)]
     pub params: ParamArgs<MachinesSet>,
     /// Keep models whose manufacturer, model or cooling contains TEXT (case-insensitive).
@@ -33,8 +35,9 @@ pub struct MachinesArgs {
 /// Runs `minecalc machines`.
 pub fn run(a: &MachinesArgs) -> Result<(), Error> {
     let net = a.params.network_setup()?;
-    let power_cost = net.spec.num("power-cost")?;
-    let hp = hashprice(&net.resolved.state, None, power_cost)?;
+    let given = net.spec.num("power-cost")?;
+    let power_cost = given.unwrap_or(DEFAULT_POWER_COST_USD_PER_KWH);
+    let hp = hashprice(&net.resolved.state, None, Some(power_cost))?;
     let needle = a.filter.as_deref().map(str::to_ascii_lowercase);
     let mut rows: Vec<MachineRow> = catalog()
         .iter()
@@ -45,7 +48,7 @@ pub fn run(a: &MachinesArgs) -> Result<(), Error> {
                     .contains(n.as_str())
             })
         })
-        .map(|m| MachineRow::new(m, Some(&hp), power_cost))
+        .map(|m| MachineRow::new(m, Some(&hp), Some(power_cost)))
         .collect();
     if let Some(col) = &a.sort {
         sort_by_column(&mut rows, col)?;
@@ -53,13 +56,20 @@ pub fn run(a: &MachinesArgs) -> Result<(), Error> {
     if a.reverse {
         rows.reverse();
     }
-    let pre = vec![format!(
-        "minecalc machines: {} models; revenue at 100% uptime, no pool fee, network from {} (hashprice ${:.2}/PH/day){}",
-        rows.len(),
-        net.source,
-        hp.hashprice_usd_per_ph_day,
-        power_cost.map_or(String::new(), |p| format!(", power at ${p}/kWh"))
-    )];
+    let priced = rows.iter().filter(|r| r.price_usd.is_some()).count();
+    let pre = vec![
+        format!(
+            "minecalc machines: {} models; revenue at 100% uptime, no pool fee, network from {} (hashprice ${:.2}/PH/day), power at ${power_cost}/kWh{}",
+            rows.len(),
+            net.source,
+            hp.hashprice_usd_per_ph_day,
+            if given.is_some() { "" } else { " (the default; --power-cost sets it)" }
+        ),
+        format!(
+            "prices   {priced} of {} models priced, each dated and sourced (price_source, price_as_of; tier prices are a J/TH band's average USD/TH); payback = price / today's margin, ROI over {ROI_HORIZON_DAYS} days at today's hashprice held fixed",
+            rows.len()
+        ),
+    ];
     write_all(
         a.output.format.into(),
         &a.output.style(),

@@ -73,7 +73,7 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
         }
         if format == Format::Table {
             let p = model.project(s)?;
-            let mut lines = preamble(plan, &setup.source, &p, period);
+            let mut lines = preamble(plan, &setup.spec, &setup.source, &p, period);
             lines.extend(super::risk::model_preamble(&model));
             w.preamble(lines);
         }
@@ -145,7 +145,7 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     if format == Format::Table {
         // The summary runs the same scenario again, streaming (a fraction of a millisecond).
         let summary = model.summarize(s)?;
-        let mut lines = preamble(plan, &setup.source, &p, period);
+        let mut lines = preamble(plan, &setup.spec, &setup.source, &p, period);
         lines.extend(super::risk::model_preamble(&model));
         w.preamble(lines);
         w.postamble(postamble(&summary, &s.fleet));
@@ -230,7 +230,13 @@ fn life_line(g: &FleetGroup) -> Option<String> {
 }
 
 /// The table's header of assumptions.
-fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<String> {
+fn preamble(
+    plan: &Plan,
+    spec: &minecalc::params::spec::Spec,
+    source: &str,
+    p: &Projection,
+    period: Period,
+) -> Vec<String> {
     let solo = plan.solo;
     let s = &plan.scenario;
     let st = &s.network;
@@ -345,6 +351,17 @@ fn preamble(plan: &Plan, source: &str, p: &Projection, period: Period) -> Vec<St
         lines.push(format!(
             "finance  tax {}% of operating income (losses carried forward)",
             fl.tax_rate * 100.0
+        ));
+    }
+    use minecalc::inputs::machines::{catalog, catalog_priced_groups};
+    for c in catalog_priced_groups(spec, catalog()) {
+        lines.push(format!(
+            "         capex of {} x {}: the catalog's price, {} a unit as of {}{} (--unit-price sets another)",
+            num(c.units, 0),
+            c.model,
+            usd(c.price_usd, 0),
+            c.price_as_of,
+            if c.tier { ", a J/TH band's average $/TH" } else { "" }
         ));
     }
     match fl.treasury {

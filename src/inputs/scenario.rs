@@ -718,7 +718,10 @@ pub fn fleet_at(
         } else {
             0.0
         });
-        let group_price = num("unit-price")?.or(unit_price);
+        // No unit price given: the catalog's price for the machine, where it has one.
+        let group_price = num("unit-price")?
+            .or(unit_price)
+            .or(machine.and_then(|m| m.price_usd));
         let group_capex = match (num("capex")?, group_price) {
             (Some(c), _) => c,
             (None, Some(p)) => p * group_units,

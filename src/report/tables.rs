@@ -237,6 +237,10 @@ impl TableRow for crate::inputs::machines::MachineRow {
             "power $/day",
             "margin $/day",
             "breakeven $/kWh",
+            "price $",
+            "$/TH",
+            "payback days",
+            "ROI 1y",
         ]
     }
 
@@ -253,11 +257,15 @@ impl TableRow for crate::inputs::machines::MachineRow {
             "power_cost_usd_per_day",
             "margin_usd_per_day",
             "breakeven_power_cost_usd_per_kwh",
+            "price_usd",
+            "usd_per_th",
+            "payback_days",
+            "roi_1y_pct",
         ]
     }
 
     fn table_drop_order() -> Vec<usize> {
-        vec![6, 5, 4, 8, 7, 2, 1, 10]
+        vec![6, 5, 4, 8, 7, 2, 10, 1, 12, 3, 9, 11]
     }
 
     fn table_cells(&self) -> Vec<String> {
@@ -275,6 +283,11 @@ impl TableRow for crate::inputs::machines::MachineRow {
             opt(self.margin_usd_per_day, 2),
             self.breakeven_power_cost_usd_per_kwh
                 .map_or(String::new(), |b| format!("${b:.4}")),
+            opt(self.price_usd, 0),
+            opt(self.usd_per_th, 2),
+            self.payback_days.map_or(String::new(), |d| num(d, 0)),
+            self.roi_1y_pct
+                .map_or(String::new(), |r| format!("{r:+.1}%")),
         ]
     }
 }
