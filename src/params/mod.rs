@@ -682,10 +682,10 @@ pub static PARAMS: &[Param] = &[
         value_name: "BTC",
         default: Some(Default {
             value: "the snapshot's",
-            source: "data/network.json",
+            source: "data/network.json: 0.017, Hashrate Index Roundup of 2026-01-12 (17 BTC of fees in a week, 0.55% of block rewards)",
         }),
         bounds: Bounds::from(0.0, 1e6),
-        plausible: Plausible::Within(0.0, 5.0, "fees are BTC per block (about 0.02–0.1 in 2025–2026)"),
+        plausible: Plausible::Within(0.0, 5.0, "fees are BTC per block (about 0.017–0.04 in 2025–2026)"),
         per_machine: false,
         varies: true,
         solve: Some((0.0, 1000.0)),
