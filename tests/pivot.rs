@@ -212,7 +212,7 @@ fn decision_names_the_start_price_and_the_growth() {
     let out = run_ok(&["pivot", "--curtail", "--price-growth", "20"]);
     let line = out.lines().find(|l| l.starts_with("decision")).unwrap();
     assert!(
-        line.contains("if BTC grew 17.4% a year from $59,000"),
+        line.contains("if BTC grew 18.0% a year from $59,000"),
         "{line}"
     );
     assert!(out.contains("price +20%/yr"), "{out}");

@@ -70,15 +70,15 @@ fn plot_draws_both_paths_with_titled_axes_the_halving_and_the_lease_start() {
         ">\n2030\n</text>",
         ">\n2040\n</text>",
         // the legend: each path with its NPV, the lease start, the halving
-        "keep mining: the fleet&apos;s margin (NPV $91.9M)",
-        "convert: capex $1,605.2M over 18 months, then lease NOI (NPV $389.8M)",
+        "keep mining: the fleet&apos;s margin (NPV $89.9M)",
+        "convert: capex $1,605.2M over 18 months, then lease NOI (NPV $389.0M)",
         "conversion ends, lease starts 2027-12-26 (154.90 USD/kW-month, 15.0 years)",
         "halving (estimated block time)",
         // the marks' labels
         "lease starts 2027-12-26",
         "halving 1,050,000 2028-04-11",
         // the answer
-        "converting is ahead by $297.9M",
+        "converting is ahead by $299.0M",
     ] {
         assert!(svg.contains(want), "no {want:?} in the chart");
     }
@@ -110,7 +110,7 @@ fn plot_with_paths_draws_the_bands() {
         "mining: P25 - P75",
         "converting: P5 - P95 of the paths",
         "mining: median of the paths (P50)",
-        "at the price path (NPV $91.9M)",
+        "at the price path (NPV $89.9M)",
         "60 price paths at 60%/yr volatility; mining wins on",
         "cumulative cash since the start, USD",
         "date (UTC)",

@@ -66,7 +66,7 @@ pub fn run(a: &MachinesArgs) -> Result<(), Error> {
             if given.is_some() { "" } else { " (the default; --power-cost sets it)" }
         ),
         format!(
-            "prices   {priced} of {} models priced, each dated and sourced (price_source, price_as_of; tier prices are a J/TH band's average USD/TH); payback = price / today's margin, ROI over {ROI_HORIZON_DAYS} days at today's hashprice held fixed",
+            "prices   {priced} of {} models priced, each with its source and date (price_source, price_as_of); payback = price / today's margin; ROI over {ROI_HORIZON_DAYS} days at today's hashprice",
             rows.len()
         ),
     ];

@@ -1150,7 +1150,9 @@ after = 30
         assert_eq!(f.groups[1].power_cost_usd_per_kwh, 0.03);
         assert_eq!(f.groups[1].uptime, 0.9);
         assert_eq!(f.groups[0].pool_fee, 0.02);
-        assert_eq!(f.capex_usd, 3_500_000.0);
+        // The S19j Pro group gives no unit_price: the catalog's price counts.
+        let s19j = machines::find(machines::catalog(), "Antminer S19j Pro").unwrap();
+        assert_eq!(f.capex_usd, 3_500_000.0 + 500.0 * s19j.price_usd.unwrap());
         assert_eq!(plan.halving_height, Some(1_050_000));
         assert_eq!(plan.scenario.network.price_usd, 60000.0);
     }
