@@ -376,7 +376,7 @@ fn small_fleets_read_in_sats_and_cents() {
     assert!(
         (s["sats_mined"].as_f64().unwrap() - b["btc_mined"].as_f64().unwrap() * 1e8).abs() < 1e-3
     );
-    assert_eq!(s["fees_sats_per_block"].as_f64().unwrap(), 4_000_000.0);
+    assert_eq!(s["fees_sats_per_block"].as_f64().unwrap(), 1_700_000.0);
     assert_eq!(
         s["cumulative_sats"].as_f64().unwrap().round(),
         (b["cumulative_btc"].as_f64().unwrap() * 1e8).round()
