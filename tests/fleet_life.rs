@@ -55,7 +55,21 @@ fn bad_life_and_books_inputs_name_the_parameter_and_its_source() {
             with(&["--hold", "50", "--treasury", "sell-all"]),
             "--hold goes with --treasury hold",
         ),
-        (with(&["--resale-pct", "10"]), "give --unit-price"),
+        (
+            // The S21 has no catalog price (the S21 XP's would count as its unit price).
+            vec![
+                "project",
+                "--machine",
+                "S21",
+                "--units",
+                "10",
+                "--days",
+                "30",
+                "--resale-pct",
+                "10",
+            ],
+            "give --unit-price",
+        ),
         (
             with(&[
                 "--resale",
@@ -189,6 +203,8 @@ fn a_hosted_fleet_shows_its_cash_holdings_and_ebitda() {
         "15",
         "--hold",
         "50",
+        "--unit-price",
+        "0",
         "--days",
         "365",
         "--summary",
@@ -325,6 +341,8 @@ fn new_parameters_sweep_and_sell_to_cover_holds_the_rest() {
         "100",
         "--treasury",
         "sell-to-cover",
+        "--unit-price",
+        "0",
         "--days",
         "90",
         "--summary",

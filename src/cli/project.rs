@@ -356,9 +356,11 @@ fn preamble(
     use minecalc::inputs::machines::{catalog, catalog_priced_groups};
     for c in catalog_priced_groups(spec, catalog()) {
         lines.push(format!(
-            "         capex of {} x {}: the catalog's price, {} a unit as of {}{} (--unit-price sets another)",
-            num(c.units, 0),
-            c.model,
+            "         capex of {}: the catalog's price, {} a unit as of {}{} (--unit-price sets another)",
+            match c.units {
+                Some(n) => format!("{} x {}", num(n, 0), c.model),
+                None => format!("each {} deployed", c.model),
+            },
             usd(c.price_usd, 0),
             c.price_as_of,
             if c.tier { ", a J/TH band's average $/TH" } else { "" }

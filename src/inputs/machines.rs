@@ -139,8 +139,8 @@ pub fn find<'a>(catalog: &'a [Machine], name: &str) -> Result<&'a Machine, Error
 pub struct CatalogPrice {
     /// The model.
     pub model: String,
-    /// Units in the group.
-    pub units: f64,
+    /// Units in the group (`None` for a deployment schedule: each batch is priced).
+    pub units: Option<f64>,
     /// The catalog's price of one unit, USD.
     pub price_usd: f64,
     /// The price's date.
@@ -163,7 +163,10 @@ pub fn catalog_priced_groups(spec: &Spec, catalog: &[Machine]) -> Vec<CatalogPri
             let m = find(catalog, &Spec::text_in(g, "machine")?.0).ok()?;
             Some(CatalogPrice {
                 model: m.model.clone(),
-                units: Spec::num_in(g, "units").ok().flatten().unwrap_or(1.0),
+                units: match Spec::text_in(g, "schedule") {
+                    Some(_) => None,
+                    None => Some(Spec::num_in(g, "units").ok().flatten().unwrap_or(1.0)),
+                },
                 price_usd: m.price_usd?,
                 price_as_of: m.price_as_of.clone(),
                 tier: m.price_source.starts_with("tier price"),
