@@ -1062,8 +1062,8 @@ pub static PARAMS: &[Param] = &[
         unit: Unit::Usd,
         value_name: "USD",
         default: Some(Default {
-            value: "0",
-            source: "",
+            value: "the machine's catalog price, else 0",
+            source: "data/machines.csv price_usd (dated and sourced)",
         }),
         bounds: Bounds::from(0.0, 1e12),
         plausible: Plausible::Any,
