@@ -278,7 +278,7 @@ fn a_bitaxe_owner_sees_the_odds() {
         "{out}"
     );
     let line = out.lines().find(|l| l.starts_with("blocks ")).unwrap();
-    assert!(line.contains("mining solo, a 0.00"), "{line}");
+    assert!(line.contains("mined solo: a 0.00"), "{line}");
     let s = &json(&[
         "project",
         "--hashrate",

@@ -461,7 +461,7 @@ pub fn postamble(s: &Summary, fleet: &Fleet) -> Vec<String> {
         ));
     }
     lines.push(format!(
-        "blocks   {} expected over {} days; mining solo, a {} chance of at least one{}",
+        "blocks   {} expected over {} days; mined solo: a {} chance of at least one{}",
         num(
             s.expected_blocks,
             if s.expected_blocks < 10.0 { 4 } else { 1 }

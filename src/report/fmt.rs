@@ -178,10 +178,16 @@ pub fn wrap(line: &str, width: usize) -> Vec<String> {
     if line.chars().count() <= width || width < 20 {
         return vec![line.to_string()];
     }
-    // A label is a first word followed by two or more spaces; an indented line keeps its indent.
+    // A label is a first word followed by two or more spaces; an indented line keeps its indent,
+    // and an indented list item (`- text`) continues under its text.
     let lead = line.len() - line.trim_start_matches(' ').len();
+    let bullet = if lead > 0 && line[lead..].starts_with("- ") {
+        2
+    } else {
+        0
+    };
     let (indent, head_len) = match line.find("  ") {
-        _ if lead > 0 => (lead.min(width / 2), lead),
+        _ if lead > 0 => ((lead + bullet).min(width / 2), lead),
         Some(i) if i < 12 && !line[..i].contains(' ') => {
             let n = i + line[i..].chars().take_while(|c| *c == ' ').count();
             (n, n)
@@ -285,6 +291,13 @@ mod tests {
         let long = "x".repeat(130);
         assert!(wrap(&long, 50).iter().all(|l| l.chars().count() <= 50));
         assert_eq!(wrap("short", 50), vec!["short"]);
+        // A list item under a label continues under its text, not under its dash.
+        let item = "         - Antminer S21 x 5000: 1,000,000 TH/s at 17.5 J/TH (17.50 MW), $0.05/kWh, uptime 97%";
+        let lines = wrap(item, 60);
+        assert!(lines.len() > 1);
+        assert!(lines[1..]
+            .iter()
+            .all(|l| l.starts_with("           ") && !l.starts_with("            ")));
     }
 }
 
