@@ -116,6 +116,17 @@ fn bad_life_and_books_inputs_name_the_parameter_and_its_source() {
             "--schedule needs a whole number of units",
         ),
         (
+            // A group's own parameter before any --machine is refused, not dropped.
+            vec![
+                "project",
+                "--schedule",
+                "2027-01-01:5",
+                "--machine",
+                "S21 XP",
+            ],
+            "--schedule must follow the --machine it applies to",
+        ),
+        (
             vec!["project", "--scenario", file],
             "plan.toml:6:10: retire is not after --energize 2027-05-01, got 2027-04-01",
         ),

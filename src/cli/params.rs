@@ -14,7 +14,7 @@ use minecalc::inputs::documents::{self, Document, DocumentBase};
 use minecalc::inputs::scenario::{self, PathSeries, Plan};
 use minecalc::model::network::{NetworkInputs, NetworkState, ResolvedNetwork};
 use minecalc::params::spec::{Given, Spec, Value, Values};
-use minecalc::params::{Kind, Param, Section, PARAMS};
+use minecalc::params::{Kind, Level, Param, Section, PARAMS};
 use minecalc::Error;
 
 use super::network::BaseSnapshot;
@@ -257,6 +257,19 @@ impl<A: Accepts> clap::FromArgMatches for ParamArgs<A> {
                 match group {
                     None if p.name == "units" => {
                         return Err(usage("--units must follow the --machine it counts (--machine \"Antminer S21 XP\" --units 1000)"));
+                    }
+                    None if p.level == Level::Group => {
+                        return Err(usage(format!(
+                            "--{} must follow the --machine it applies to (--machine \"Antminer S21 XP\" --{} {}), got {}",
+                            p.name,
+                            p.name,
+                            p.value_name,
+                            match &v {
+                                Value::Text(t) => format!("{t:?}"),
+                                Value::Num(x) => x.to_string(),
+                                other => format!("{other:?}"),
+                            }
+                        )));
                     }
                     None => {
                         if fleet_wide {
