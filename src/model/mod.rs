@@ -10,6 +10,7 @@ pub mod finance;
 pub mod fleet;
 pub mod halvings;
 pub mod hashprice;
+pub mod lean;
 pub mod network;
 pub mod network_model;
 pub mod projection;

@@ -8,6 +8,7 @@ use crate::model::books::{BookDay, Books};
 use crate::model::chain;
 use crate::model::engine::{Drivers, Engine, NetDay};
 use crate::model::fleet::Fleet;
+use crate::model::lean::LeanChain;
 use crate::model::network::{NetworkState, Path, PathDrivers};
 
 /// The longest horizon the engine will run, in days (100 years).
@@ -359,19 +360,43 @@ where
 pub struct ChainPath {
     /// The days, in order.
     pub days: Vec<NetDay>,
+    /// The same days as arrays, for the lean lane.
+    lean: LeanChain,
 }
 
 impl ChainPath {
     /// Walks the scenario's network over its horizon.
     pub fn new(s: &Scenario) -> Result<ChainPath, Error> {
         s.validate()?;
-        let mut days = Vec::new();
+        let mut days = Vec::with_capacity(horizon_days_hint(s));
         walk(s, s.drivers.clone(), |net, _| {
             days.push(net);
             Ok(())
         })?;
-        Ok(ChainPath { days })
+        Ok(ChainPath::of_days(days))
     }
+
+    /// A path of days walked elsewhere.
+    pub fn of_days(days: Vec<NetDay>) -> ChainPath {
+        let lean = LeanChain::of_days(&days);
+        ChainPath { days, lean }
+    }
+
+    /// The days as arrays ([`LeanChain`]).
+    pub fn lean(&self) -> &LeanChain {
+        &self.lean
+    }
+}
+
+/// The days a scenario's horizon will run when it says so (a count or an end date), else a
+/// year and a half: a capacity for the arrays of a walk.
+pub fn horizon_days_hint(s: &Scenario) -> usize {
+    let n = match s.horizon {
+        Horizon::Days(n) => n,
+        Horizon::Until(d) => (d - s.start()).num_days() + 1,
+        Horizon::Halving { .. } => 550,
+    };
+    n.clamp(1, MAX_DAYS) as usize
 }
 
 /// [`run_days`] over days walked before: the fleet's rows on `path`.

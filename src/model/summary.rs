@@ -8,7 +8,10 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::model::books::{BookDay, Books};
 use crate::model::engine::NetDay;
-use crate::model::projection::{run_days, ChainPath, ProjectionRow, Scenario};
+use crate::model::lean::{LeanChain, LeanFleet};
+use crate::model::projection::{
+    horizon_days_hint, run_days, walk, ChainPath, ProjectionRow, Scenario,
+};
 
 /// Days averaged on each side of a halving.
 pub const HALVING_WINDOW_DAYS: usize = 30;
@@ -218,7 +221,8 @@ pub struct SummaryBuilder {
     halving_seen: bool,
 }
 
-fn mean(v: impl Iterator<Item = f64> + Clone) -> Option<f64> {
+/// The mean of `v` (`None` when empty), summed in order.
+pub(crate) fn mean(v: impl Iterator<Item = f64> + Clone) -> Option<f64> {
     let n = v.clone().count();
     (n > 0).then(|| v.sum::<f64>() / n as f64)
 }
@@ -295,15 +299,7 @@ impl SummaryBuilder {
     /// The summary.
     pub fn finish(mut self) -> Summary {
         let s = &mut self.s;
-        if s.capex_usd > 0.0 {
-            s.roi_pct = Some(s.net_usd / s.capex_usd * 100.0);
-        }
-        s.ebitda_usd = s.margin_usd;
-        s.operating_income_usd = s.margin_usd - s.depreciation_usd;
-        // Blocks arrive as a Poisson process with the expected count over the horizon.
-        s.block_probability_pct = -(-s.expected_blocks).exp_m1() * 100.0;
-        s.expected_days_to_block =
-            (s.expected_blocks > 0.0).then(|| f64::from(s.days) / s.expected_blocks);
+        finish_summary(s);
         if self.halving_seen {
             s.margin_before_halving_usd_per_day = mean(self.before.iter().map(|p| p.0));
             s.hashprice_before_halving_usd_per_ph_day = mean(self.before.iter().map(|p| p.1));
@@ -314,8 +310,40 @@ impl SummaryBuilder {
     }
 }
 
-/// Runs a scenario and returns only its summary (no rows kept).
+/// The fields a summary derives from its totals: ROI, EBITDA, operating income, the solo odds.
+pub(crate) fn finish_summary(s: &mut Summary) {
+    if s.capex_usd > 0.0 {
+        s.roi_pct = Some(s.net_usd / s.capex_usd * 100.0);
+    }
+    s.ebitda_usd = s.margin_usd;
+    s.operating_income_usd = s.margin_usd - s.depreciation_usd;
+    // Blocks arrive as a Poisson process with the expected count over the horizon.
+    s.block_probability_pct = -(-s.expected_blocks).exp_m1() * 100.0;
+    s.expected_days_to_block =
+        (s.expected_blocks > 0.0).then(|| f64::from(s.days) / s.expected_blocks);
+}
+
+/// Runs a scenario and returns only its summary (no rows kept). A plain fleet
+/// ([`LeanFleet::of`]) runs in the lean lane: the chain walked into arrays, then the tight
+/// loop; any other fleet through the books, day by day.
 pub fn summarize(s: &Scenario) -> Result<Summary, Error> {
+    s.validate()?;
+    if let Some(lean) = LeanFleet::of(&s.fleet, s.start()) {
+        let mut chain = LeanChain::with_capacity(horizon_days_hint(s));
+        walk(s, s.drivers.clone(), |net, _| {
+            chain.push(&net);
+            Ok(())
+        })?;
+        if let Some(summary) = lean.summarize(&chain) {
+            return Ok(summary);
+        }
+    }
+    summarize_general(s)
+}
+
+/// [`summarize`] through the books, whatever the fleet (the reference the lean lane is
+/// tested against).
+pub fn summarize_general(s: &Scenario) -> Result<Summary, Error> {
     s.validate()?;
     let mut b = SummaryBuilder::new();
     run_days(s, s.drivers.clone(), |net, row| {
@@ -328,6 +356,17 @@ pub fn summarize(s: &Scenario) -> Result<Summary, Error> {
 /// [`summarize`] on days walked before: the same summary when `path` was walked from the
 /// scenario's own network and horizon ([`ChainPath::new`]), without walking it again.
 pub fn summarize_on(s: &Scenario, path: &ChainPath) -> Result<Summary, Error> {
+    s.validate()?;
+    if let Some(lean) = LeanFleet::of(&s.fleet, s.start()) {
+        if let Some(summary) = lean.summarize(path.lean()) {
+            return Ok(summary);
+        }
+    }
+    summarize_on_general(s, path)
+}
+
+/// [`summarize_on`] through the books, whatever the fleet.
+pub fn summarize_on_general(s: &Scenario, path: &ChainPath) -> Result<Summary, Error> {
     s.validate()?;
     let mut b = SummaryBuilder::new();
     let mut books = Books::new(&s.fleet);
