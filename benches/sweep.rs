@@ -21,6 +21,7 @@ fn bench(c: &mut Criterion) {
         series: &series,
         today: None,
         path,
+        chains: None,
     };
     let axes = [
         parse_axis("power-cost=0.01:1:0.01").unwrap(),

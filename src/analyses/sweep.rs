@@ -1,6 +1,9 @@
 //! Sweeps and solvers over scenario parameters: axes of values, every combination summarised
 //! in parallel and streamed in a stable order; bisection for breakevens.
 
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -8,7 +11,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::inputs::scenario::{self, PathSeries};
 use crate::model::network::NetworkState;
-use crate::model::projection::{run_days, ChainPath, Horizon};
+use crate::model::projection::{run_days, ChainPath, Horizon, Scenario};
 use crate::model::summary::{summarize, summarize_on, Summary};
 use crate::params::spec::Spec;
 use crate::params::{self, Param, Section, PARAMS};
@@ -169,6 +172,92 @@ pub struct Base<'a> {
     /// The base scenario's network days, walked once, when every varied parameter is the
     /// fleet's ([`shares_the_chain`]): each combination then runs its fleet over these days.
     pub path: Option<&'a ChainPath>,
+    /// Chains walked for the combinations' network inputs (the fixed network model only):
+    /// combinations that differ only in fleet parameters share one.
+    pub chains: Option<&'a ChainCache>,
+}
+
+/// The network days of recent network inputs, walked once each and shared by every
+/// combination with the same network-side values ([`Base::scenario_of`]). Holds at most a
+/// few chains (the least recent go first), so memory stays flat in the combinations; a sweep
+/// whose network axes vary slowest (the usual `--vary hashrate-growth=… --vary efficiency=…`)
+/// walks each distinct network once.
+#[derive(Debug)]
+pub struct ChainCache {
+    capacity: usize,
+    entries: Mutex<VecDeque<(Vec<u64>, ChainSlot)>>,
+}
+
+type ChainSlot = Arc<Mutex<Option<Arc<ChainPath>>>>;
+
+impl Default for ChainCache {
+    fn default() -> ChainCache {
+        ChainCache::new(2 * rayon::current_num_threads().max(1) + 2)
+    }
+}
+
+impl ChainCache {
+    /// A cache of at most `capacity` chains.
+    pub fn new(capacity: usize) -> ChainCache {
+        ChainCache {
+            capacity: capacity.max(1),
+            entries: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// The chain of `key`, walked by `walk` on the first call (one caller walks while the
+    /// others with the same key wait for it).
+    pub fn get(
+        &self,
+        key: Vec<u64>,
+        walk: impl FnOnce() -> Result<ChainPath, Error>,
+    ) -> Result<Arc<ChainPath>, Error> {
+        let slot: ChainSlot = {
+            let mut e = self
+                .entries
+                .lock()
+                .map_err(|_| Error::runtime("the chain cache is poisoned"))?;
+            match e.iter().find(|(k, _)| *k == key) {
+                Some((_, slot)) => slot.clone(),
+                None => {
+                    let slot = ChainSlot::default();
+                    if e.len() >= self.capacity {
+                        e.pop_front();
+                    }
+                    e.push_back((key, slot.clone()));
+                    slot
+                }
+            }
+        };
+        let mut cell = slot
+            .lock()
+            .map_err(|_| Error::runtime("the chain cache is poisoned"))?;
+        if let Some(path) = cell.as_ref() {
+            return Ok(path.clone());
+        }
+        let path = Arc::new(walk()?);
+        *cell = Some(path.clone());
+        Ok(path)
+    }
+}
+
+/// A chain a combination runs on: the base's, or one from the cache.
+#[derive(Debug, Clone)]
+pub enum ChainRef<'a> {
+    /// The base's shared walk.
+    Base(&'a ChainPath),
+    /// A walk of the combination's network inputs.
+    Cached(Arc<ChainPath>),
+}
+
+impl std::ops::Deref for ChainRef<'_> {
+    type Target = ChainPath;
+    fn deref(&self) -> &ChainPath {
+        match self {
+            ChainRef::Base(p) => p,
+            ChainRef::Cached(p) => p,
+        }
+    }
 }
 
 /// True when varying `axes` leaves the network's days alone (fleet, finance and curtailment
@@ -196,13 +285,52 @@ impl Base<'_> {
         Ok(spec)
     }
 
+    /// The scenario of one combination and, when it can share one, the chain walked for its
+    /// network: the base's walk when only fleet parameters vary, else one from
+    /// [`Base::chains`] keyed by the network-side values. A shared chain also spares
+    /// resolving the network: the combination's scenario is the chain's with its own fleet.
+    pub fn scenario_of(
+        &self,
+        axes: &[Axis],
+        values: &[f64],
+    ) -> Result<(Scenario, Option<ChainRef<'_>>), Error> {
+        let spec = self.spec_with(axes, values)?;
+        if let Some(path) = self.path.filter(|_| shares_the_chain(axes)) {
+            if let Some(walked) = path.scenario() {
+                return Ok((
+                    scenario::with_fleet_of(&spec, walked)?,
+                    Some(ChainRef::Base(path)),
+                ));
+            }
+            let plan = scenario::plan(&spec, self.network, self.series, self.today)?;
+            return Ok((plan.scenario, Some(ChainRef::Base(path))));
+        }
+        if let Some(cache) = self.chains {
+            let key: Vec<u64> = axes
+                .iter()
+                .zip(values)
+                .filter(|(a, _)| !fleet_side(a.param()))
+                .map(|(_, v)| v.to_bits())
+                .collect();
+            let path = cache.get(key, || {
+                let plan = scenario::plan(&spec, self.network, self.series, self.today)?;
+                ChainPath::new(&plan.scenario)
+            })?;
+            let s = match path.scenario() {
+                Some(walked) => scenario::with_fleet_of(&spec, walked)?,
+                None => scenario::plan(&spec, self.network, self.series, self.today)?.scenario,
+            };
+            return Ok((s, Some(ChainRef::Cached(path))));
+        }
+        let plan = scenario::plan(&spec, self.network, self.series, self.today)?;
+        Ok((plan.scenario, None))
+    }
+
     /// The summary of one combination.
     pub fn summarize(&self, axes: &[Axis], values: &[f64]) -> Result<Summary, Error> {
-        let spec = self.spec_with(axes, values)?;
-        let plan = scenario::plan(&spec, self.network, self.series, self.today)?;
-        match self.path {
-            Some(path) if shares_the_chain(axes) => summarize_on(&plan.scenario, path),
-            _ => summarize(&plan.scenario),
+        match self.scenario_of(axes, values)? {
+            (s, Some(path)) => summarize_on(&s, &path),
+            (s, None) => summarize(&s),
         }
     }
 }
@@ -506,6 +634,7 @@ mod tests {
             series: &PathSeries::default(),
             today: None,
             path: None,
+            chains: None,
         };
         let be = base
             .breakeven("power-cost", 0.0, 2.0, Target::Margin)
@@ -545,6 +674,7 @@ mod tests {
             series: &PathSeries::default(),
             today: None,
             path: None,
+            chains: None,
         };
         let axes = [parse_axis("power-cost=0.02:0.10:0.02").unwrap()];
         let mut seen = Vec::new();

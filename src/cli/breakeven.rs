@@ -97,6 +97,7 @@ pub fn run(a: &BreakevenArgs) -> Result<(), Error> {
         series: &setup.series,
         today: Some(chrono::Utc::now().date_naive()),
         path: path.as_ref(),
+        chains: None,
     };
     let name = a.param.name;
     let (dlo, dhi) = a.param.solve.unwrap_or((0.0, 1.0));

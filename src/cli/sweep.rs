@@ -113,12 +113,15 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
     } else {
         None
     };
+    // Network parameters under the fixed model: one walk per distinct network input.
+    let chains = sweep::ChainCache::default();
     let base = Base {
         spec: &setup.spec,
         network: &setup.base,
         series: &setup.series,
         today: Some(chrono::Utc::now().date_naive()),
         path: path.as_ref(),
+        chains: model.response().is_none().then_some(&chains),
     };
     let shard = a.shard.unwrap_or(Shard::WHOLE);
     if a.shard.is_some() {
@@ -167,11 +170,10 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
     });
     let mut cells: Vec<f64> = Vec::new();
     let eval = |values: &[f64]| -> Result<SweepRow, Error> {
-        let spec = base.spec_with(&a.vary, values)?;
-        let plan = minecalc::inputs::scenario::plan(&spec, base.network, base.series, base.today)?;
-        let s = &plan.scenario;
-        let summary = match base.path {
-            Some(path) => summary::summarize_on(s, path)?,
+        let (s, chain) = base.scenario_of(&a.vary, values)?;
+        let s = &s;
+        let summary = match chain {
+            Some(path) => summary::summarize_on(s, &path)?,
             None => model.summarize(s)?,
         };
         let risk = match &mc {

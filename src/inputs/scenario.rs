@@ -599,6 +599,26 @@ fn schedule_of(t: &str, origin: &Origin) -> Result<Vec<(NaiveDate, f64)>, Error>
     Ok(out)
 }
 
+/// [`plan`]'s scenario for `spec` when `spec` differs from the spec `base` was planned from in
+/// fleet, finance and curtailment parameters only: `base`'s network, paths and horizon with
+/// the fleet `spec` describes, without resolving the network again.
+pub fn with_fleet_of(spec: &Spec, base: &Scenario) -> Result<Scenario, Error> {
+    let fleet = fleet_at(
+        spec,
+        machines::catalog(),
+        Some(base.start()),
+        Some(chain::next_halving_height(base.network.height)),
+    )?;
+    let scenario = Scenario {
+        network: base.network.clone(),
+        drivers: base.drivers.clone(),
+        fleet,
+        horizon: base.horizon,
+    };
+    scenario.validate()?;
+    Ok(scenario)
+}
+
 /// The fleet on a clock (see [`fleet`]).
 pub fn fleet_at(
     spec: &Spec,

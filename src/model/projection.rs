@@ -362,6 +362,8 @@ pub struct ChainPath {
     pub days: Vec<NetDay>,
     /// The same days as arrays, for the lean lane.
     lean: LeanChain,
+    /// The scenario walked (its fleet aside, what every scenario on these days shares).
+    scenario: Option<Box<Scenario>>,
 }
 
 impl ChainPath {
@@ -373,13 +375,25 @@ impl ChainPath {
             days.push(net);
             Ok(())
         })?;
-        Ok(ChainPath::of_days(days))
+        Ok(ChainPath {
+            scenario: Some(Box::new(s.clone())),
+            ..ChainPath::of_days(days)
+        })
     }
 
     /// A path of days walked elsewhere.
     pub fn of_days(days: Vec<NetDay>) -> ChainPath {
         let lean = LeanChain::of_days(&days);
-        ChainPath { days, lean }
+        ChainPath {
+            days,
+            lean,
+            scenario: None,
+        }
+    }
+
+    /// The scenario walked ([`ChainPath::new`]'s), if known.
+    pub fn scenario(&self) -> Option<&Scenario> {
+        self.scenario.as_deref()
     }
 
     /// The days as arrays ([`LeanChain`]).
