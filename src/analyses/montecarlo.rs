@@ -29,9 +29,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::model::engine::{DayDrivers, Drivers, NetDay};
+use std::sync::Arc;
+
+use crate::model::engine::{DayDrivers, Drivers, Engine, NetDay};
+use crate::model::lean::{discount_factors, DayIn, DayOut, LeanChain, LeanFleet};
 use crate::model::network_model::NetworkModel;
-use crate::model::projection::{run_days, Horizon, Period, ProjectionRow, Scenario};
+use crate::model::projection::{run_days, walk, Horizon, Period, ProjectionRow, Scenario};
 
 /// The percentiles every band reports.
 pub const PERCENTILES: [f64; 5] = [5.0, 25.0, 50.0, 75.0, 95.0];
@@ -87,27 +90,42 @@ impl MonteCarlo {
 #[derive(Debug, Clone)]
 pub struct NoisyDrivers<D> {
     inner: D,
+    noise: Noise,
+    last: Option<(NaiveDate, DayDrivers)>,
+}
+
+/// One path's geometric Brownian factors: the logs of the price's and the hashrate's, stepped
+/// a day at a time from path `path`'s ChaCha8 stream.
+#[derive(Debug, Clone)]
+struct Noise {
     rng: ChaCha8Rng,
     price_vol: f64,
     hashrate_vol: f64,
     log_price: f64,
     log_hashrate: f64,
-    last: Option<(NaiveDate, DayDrivers)>,
 }
 
 impl<D: Drivers> NoisyDrivers<D> {
     /// Path `path` of the run seeded with `seed`: stream `path` of ChaCha8 seeded from `seed`.
     pub fn new(inner: D, seed: u64, path: u64, price_vol: f64, hashrate_vol: f64) -> Self {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(path);
         NoisyDrivers {
             inner,
+            noise: Noise::new(seed, path, price_vol, hashrate_vol),
+            last: None,
+        }
+    }
+}
+
+impl Noise {
+    fn new(seed: u64, path: u64, price_vol: f64, hashrate_vol: f64) -> Noise {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(path);
+        Noise {
             rng,
             price_vol,
             hashrate_vol,
             log_price: 0.0,
             log_hashrate: 0.0,
-            last: None,
         }
     }
 
@@ -131,17 +149,18 @@ impl<D: Drivers> Drivers for NoisyDrivers<D> {
                 return dd;
             }
             for _ in 0..(date - d).num_days().max(0) {
-                self.step();
+                self.noise.step();
             }
         }
+        let n = &self.noise;
         let mut dd = self.inner.day(date, prev);
-        dd.price_usd *= self.log_price.exp();
+        dd.price_usd *= n.log_price.exp();
         // A hashprice path moves with the price (the BTC a PH/s earns is the path's).
         if let Some(hp) = dd.hashprice_usd_per_ph_day.as_mut() {
-            *hp *= self.log_price.exp();
+            *hp *= n.log_price.exp();
         }
-        if self.hashrate_vol > 0.0 {
-            dd.hashrate_hs *= self.log_hashrate.exp();
+        if n.hashrate_vol > 0.0 {
+            dd.hashrate_hs *= n.log_hashrate.exp();
         }
         self.last = Some((date, dd));
         dd
@@ -304,6 +323,224 @@ struct PathEnd {
     payback_day: Option<u32>,
 }
 
+/// One day of one path, as the per-path statistics read it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PathDay {
+    /// BTC price, USD.
+    pub btc_price_usd: f64,
+    /// Hashprice, USD/PH/day.
+    pub hashprice_usd_per_ph_day: f64,
+    /// The fleet's margin, USD.
+    pub margin_usd: f64,
+    /// Margin since the start, USD.
+    pub cumulative_margin_usd: f64,
+    /// Cumulative margin less capex plus resale, USD.
+    pub cumulative_net_usd: f64,
+    /// Capex spent this day, USD.
+    pub capex_usd: f64,
+}
+
+impl PathDay {
+    /// A path day from a projection row.
+    pub fn of_row(r: &ProjectionRow) -> PathDay {
+        PathDay {
+            btc_price_usd: r.btc_price_usd,
+            hashprice_usd_per_ph_day: r.hashprice_usd_per_ph_day,
+            margin_usd: r.margin_usd,
+            cumulative_margin_usd: r.cumulative_margin_usd,
+            cumulative_net_usd: r.cumulative_net_usd,
+            capex_usd: r.capex_usd,
+        }
+    }
+}
+
+/// Computes the paths of a run, one at a time ([`PathRunner::run_path`]), each from its own
+/// stream whichever paths run beside it.
+///
+/// A plain fleet ([`LeanFleet::of`]) on the fixed network model runs in the lean lane: with
+/// price noise alone the network's days are the same on every path, so the chain is walked
+/// once and each path runs its prices over the arrays; with hashrate noise each path walks its
+/// own chain, from the central run's drivers computed once. Anything else runs the engine and
+/// the books per path. Both give the same days to the bit (a test compares them).
+#[derive(Debug)]
+pub struct PathRunner<'a> {
+    scenario: Scenario,
+    model: &'a NetworkModel,
+    mc: MonteCarlo,
+    days: usize,
+    lane: Lane,
+}
+
+#[derive(Debug)]
+enum Lane {
+    General,
+    SharedChain {
+        fleet: LeanFleet,
+        chain: LeanChain,
+        factors: Arc<[f64]>,
+    },
+    OwnChain {
+        fleet: LeanFleet,
+        drivers: Vec<DayDrivers>,
+        factors: Arc<[f64]>,
+    },
+}
+
+/// Replays drivers computed before, by date from `start`.
+struct Replay<'a> {
+    start: NaiveDate,
+    days: &'a [DayDrivers],
+}
+
+impl Drivers for Replay<'_> {
+    fn day(&mut self, date: NaiveDate, _prev: Option<&NetDay>) -> DayDrivers {
+        let i = (date - self.start).num_days().max(0) as usize;
+        self.days[i.min(self.days.len() - 1)]
+    }
+}
+
+impl<'a> PathRunner<'a> {
+    /// The runner of `mc`'s paths of `days` days over `s` (the central run's horizon).
+    pub fn new(
+        s: &Scenario,
+        model: &'a NetworkModel,
+        mc: &MonteCarlo,
+        days: usize,
+    ) -> Result<PathRunner<'a>, Error> {
+        let mut r = PathRunner::general(s, model, mc, days);
+        let lean = LeanFleet::of(&s.fleet, s.start())
+            .filter(|_| model.response().is_none() && s.drivers.hashprice_usd_per_ph_day.is_none());
+        let (Some(fleet), true) = (lean, days > 0) else {
+            return Ok(r);
+        };
+        let factors = discount_factors(fleet.discount_rate(), days);
+        if mc.hashrate_vol > 0.0 {
+            let mut d = model.drivers(&r.scenario)?;
+            let drivers = (0..days as u64)
+                .map(|i| d.day(s.start() + chrono::Days::new(i), None))
+                .collect();
+            r.lane = Lane::OwnChain {
+                fleet,
+                drivers,
+                factors,
+            };
+        } else {
+            let mut chain = LeanChain::with_capacity(days);
+            walk(&r.scenario, model.drivers(&r.scenario)?, |net, _| {
+                chain.push(&net);
+                Ok(())
+            })?;
+            if chain.len() == days && fleet.summarize(&chain).is_some() {
+                r.lane = Lane::SharedChain {
+                    fleet,
+                    chain,
+                    factors,
+                };
+            }
+        }
+        Ok(r)
+    }
+
+    /// The runner that runs the engine and the books on every path (the reference).
+    pub fn general(
+        s: &Scenario,
+        model: &'a NetworkModel,
+        mc: &MonteCarlo,
+        days: usize,
+    ) -> PathRunner<'a> {
+        PathRunner {
+            scenario: Scenario {
+                horizon: Horizon::Days(days as i64),
+                ..s.clone()
+            },
+            model,
+            mc: *mc,
+            days,
+            lane: Lane::General,
+        }
+    }
+
+    /// Runs path `i`, handing its days to `f` in order.
+    pub fn run_path(&self, i: usize, mut f: impl FnMut(&PathDay)) -> Result<(), Error> {
+        let mc = &self.mc;
+        let path_day = |d: &DayIn, o: &DayOut| PathDay {
+            btc_price_usd: d.price,
+            hashprice_usd_per_ph_day: d.hashvalue * d.price,
+            margin_usd: o.margin_usd,
+            cumulative_margin_usd: o.cumulative_margin_usd,
+            cumulative_net_usd: o.cumulative_net_usd,
+            capex_usd: o.capex_usd,
+        };
+        match &self.lane {
+            Lane::General => {
+                let drivers = NoisyDrivers::new(
+                    self.model.drivers(&self.scenario)?,
+                    mc.seed,
+                    i as u64,
+                    mc.price_vol,
+                    mc.hashrate_vol,
+                );
+                run_days(&self.scenario, drivers, |_, row| {
+                    f(&PathDay::of_row(row));
+                    Ok(())
+                })
+            }
+            Lane::SharedChain {
+                fleet,
+                chain,
+                factors,
+            } => {
+                let mut noise = Noise::new(mc.seed, i as u64, mc.price_vol, mc.hashrate_vol);
+                fleet.run(
+                    self.days,
+                    |d| {
+                        if d > 0 {
+                            noise.step();
+                        }
+                        DayIn {
+                            hashvalue: chain.hashvalue_btc_per_ph_day[d],
+                            price: chain.price_usd[d] * noise.log_price.exp(),
+                            hashrate: chain.hashrate_hs[d],
+                            blocks: chain.blocks[d],
+                            factor: factors[d],
+                        }
+                    },
+                    |_, d, o| f(&path_day(d, o)),
+                );
+                Ok(())
+            }
+            Lane::OwnChain {
+                fleet,
+                drivers,
+                factors,
+            } => {
+                let replay = Replay {
+                    start: self.scenario.start(),
+                    days: drivers,
+                };
+                let noisy =
+                    NoisyDrivers::new(replay, mc.seed, i as u64, mc.price_vol, mc.hashrate_vol);
+                let mut engine = Engine::new(&self.scenario.network, noisy);
+                fleet.run(
+                    self.days,
+                    |d| {
+                        let net = engine.step();
+                        DayIn {
+                            hashvalue: net.hashvalue_btc_per_ph_day,
+                            price: net.price_usd,
+                            hashrate: net.hashrate_hs,
+                            blocks: net.blocks,
+                            factor: factors[d],
+                        }
+                    },
+                    |_, d, o| f(&path_day(d, o)),
+                );
+                Ok(())
+            }
+        }
+    }
+}
+
 /// Runs `mc` over the scenario on a network model.
 /// `progress` is called once per finished path (from any thread).
 pub fn run(
@@ -311,6 +548,17 @@ pub fn run(
     model: &NetworkModel,
     mc: &MonteCarlo,
     progress: &(dyn Fn() + Sync),
+) -> Result<McResult, Error> {
+    run_on(s, model, mc, progress, false)
+}
+
+/// [`run`], with `general` the engine and the books on every path.
+fn run_on(
+    s: &Scenario,
+    model: &NetworkModel,
+    mc: &MonteCarlo,
+    progress: &(dyn Fn() + Sync),
+    general: bool,
 ) -> Result<McResult, Error> {
     mc.validate()?;
     s.validate()?;
@@ -335,16 +583,17 @@ pub fn run(
             MAX_SAMPLE_BYTES >> 20
         )));
     }
-    let scenario = Scenario {
-        horizon: Horizon::Days(days as i64),
-        ..s.clone()
+    let runner = if general {
+        PathRunner::general(s, model, mc, days)
+    } else {
+        PathRunner::new(s, model, mc, days)?
     };
     let capex = s.fleet.capex_usd;
     let mut samples = vec![0.0f64; mc.paths * per_path];
     let mut ends = vec![PathEnd::default(); mc.paths];
     let run_path = |i: usize, slot: &mut [f64], end: &mut PathEnd| -> Result<(), Error> {
         let mut d = 0usize;
-        let mut f = |_: &NetDay, row: &ProjectionRow| {
+        let mut f = |row: &PathDay| {
             if n_periods > 0 {
                 let k = day_period[d] as usize;
                 let acc = &mut slot[k * METRICS..(k + 1) * METRICS];
@@ -359,16 +608,8 @@ pub fn run(
             }
             end.net_usd = row.cumulative_net_usd;
             d += 1;
-            Ok(())
         };
-        let drivers = NoisyDrivers::new(
-            model.drivers(&scenario)?,
-            mc.seed,
-            i as u64,
-            mc.price_vol,
-            mc.hashrate_vol,
-        );
-        run_days(&scenario, drivers, &mut f)?;
+        runner.run_path(i, &mut f)?;
         for k in 0..n_periods {
             let n = spans[k].1 as f64;
             slot[k * METRICS] /= n;
@@ -540,6 +781,38 @@ mod tests {
             period,
             bands: true,
         }
+    }
+
+    /// The lean lanes (one chain for price noise, a chain per path for hashrate noise) give
+    /// every path the days the engine and the books give it: the same bands and summary, to
+    /// the bit, over random fleets, seeds and volatilities.
+    #[test]
+    fn the_lean_paths_equal_the_engine_and_books_paths() {
+        let mut r = crate::model::lean::gen::rng(5);
+        let mut lean = 0;
+        for k in 0..24 {
+            let mut s = crate::model::lean::gen::scenario(&mut r);
+            if k % 3 == 0 {
+                s.horizon = Horizon::Days(700);
+            }
+            let m = MonteCarlo {
+                paths: 40,
+                price_vol: [0.0, 0.3, 0.8][k % 3],
+                hashrate_vol: if k % 2 == 0 { 0.0 } else { 0.4 },
+                seed: k as u64,
+                period: [Period::Month, Period::Week, Period::Year][k % 3],
+                bands: k % 4 != 3,
+            };
+            let a = run_on(&s, &NetworkModel::Fixed, &m, &|| {}, true).unwrap();
+            let b = run(&s, &NetworkModel::Fixed, &m, &|| {}).unwrap();
+            assert_eq!(a.bands, b.bands, "scenario {k}");
+            assert_eq!(a.summary, b.summary, "scenario {k}");
+            assert_eq!(a.bands.is_empty(), !m.bands);
+            if LeanFleet::of(&s.fleet, s.start()).is_some() {
+                lean += 1;
+            }
+        }
+        assert!(lean >= 10, "{lean}");
     }
 
     #[test]

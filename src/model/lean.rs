@@ -300,7 +300,7 @@ impl LeanFleet {
     #[inline]
     pub fn run<I, F>(&self, n: usize, input: I, each: F) -> LeanTotals
     where
-        I: Fn(usize) -> DayIn,
+        I: FnMut(usize) -> DayIn,
         F: FnMut(usize, &DayIn, &DayOut),
     {
         match self.groups.len() {
@@ -311,9 +311,9 @@ impl LeanFleet {
         }
     }
 
-    fn run_n<const N: usize, I, F>(&self, n: usize, input: I, mut each: F) -> LeanTotals
+    fn run_n<const N: usize, I, F>(&self, n: usize, mut input: I, mut each: F) -> LeanTotals
     where
-        I: Fn(usize) -> DayIn,
+        I: FnMut(usize) -> DayIn,
         F: FnMut(usize, &DayIn, &DayOut),
     {
         let groups: &[LeanGroup; N] = match self.groups.as_slice().try_into() {
@@ -385,6 +385,11 @@ impl LeanFleet {
             margin += Self::flows::<1>(&[*g], 0.0, d).margin_usd;
         }
         margin - self.fleet_opex_usd
+    }
+
+    /// The annual discount rate of the fleet's NPV.
+    pub fn discount_rate(&self) -> f64 {
+        self.discount_rate
     }
 
     /// The summary from the totals of a run over `chain`.
