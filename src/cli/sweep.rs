@@ -182,15 +182,16 @@ pub fn run(a: &SweepArgs) -> Result<(), Error> {
         };
         Ok(SweepRow::new(summary, risk.as_ref()))
     };
+    let columns: Vec<String> = a.vary.iter().map(Axis::column).collect();
     let result = sweep::run_shard(
         &a.vary,
         shard,
         eval,
         |values, row| {
             let mut prefix = tags.clone();
-            for (axis, v) in a.vary.iter().zip(values) {
+            for (column, v) in columns.iter().zip(values) {
                 let n = serde_json::Number::from_f64(*v).map_or(Value::Null, Value::Number);
-                prefix.push((axis.column(), n));
+                prefix.push((column.clone(), n));
             }
             if a.plot.is_some() {
                 cells.push(column_value(row, &plot_value)?);

@@ -281,37 +281,64 @@ impl LeanFleet {
             return None;
         }
         let factors = chain.discount_factors(self.discount_rate);
+        let n = chain.len();
+        // Every array cut to the same length, so the loop indexes them without checks.
+        let (hv, price, hashrate, blocks, factor) = (
+            &chain.hashvalue_btc_per_ph_day[..n],
+            &chain.price_usd[..n],
+            &chain.hashrate_hs[..n],
+            &chain.blocks[..n],
+            &factors[..n],
+        );
         let acc = self.run(
-            chain.len(),
+            n,
             |i| DayIn {
-                hashvalue: chain.hashvalue_btc_per_ph_day[i],
-                price: chain.price_usd[i],
-                hashrate: chain.hashrate_hs[i],
-                blocks: chain.blocks[i],
-                factor: factors[i],
+                hashvalue: hv[i],
+                price: price[i],
+                hashrate: hashrate[i],
+                blocks: blocks[i],
+                factor: factor[i],
             },
             |_, _, _| {},
         );
         Some(self.summary(chain, &acc))
     }
 
-    /// Runs the fleet over `n` days whose inputs `input` gives, handing each day's inputs and
-    /// outcome to `each`.
+    /// Runs the fleet over `n` days whose inputs `input` gives (called once a day, in order),
+    /// handing each day's inputs and outcome to `each`.
     #[inline]
     pub fn run<I, F>(&self, n: usize, input: I, each: F) -> LeanTotals
     where
         I: FnMut(usize) -> DayIn,
         F: FnMut(usize, &DayIn, &DayOut),
     {
+        // One loop for each shape, so the day has no branch on what the fleet lacks.
+        let sell_all = self.sell == 1.0;
+        let share = self.groups.iter().any(|g| g.profit_share != 0.0);
+        macro_rules! shapes {
+            ($n:literal) => {
+                match (sell_all, share) {
+                    (true, false) => self.run_n::<$n, true, false, I, F>(n, input, each),
+                    (true, true) => self.run_n::<$n, true, true, I, F>(n, input, each),
+                    (false, false) => self.run_n::<$n, false, false, I, F>(n, input, each),
+                    (false, true) => self.run_n::<$n, false, true, I, F>(n, input, each),
+                }
+            };
+        }
         match self.groups.len() {
-            1 => self.run_n::<1, I, F>(n, input, each),
-            2 => self.run_n::<2, I, F>(n, input, each),
-            3 => self.run_n::<3, I, F>(n, input, each),
-            _ => self.run_n::<4, I, F>(n, input, each),
+            1 => shapes!(1),
+            2 => shapes!(2),
+            3 => shapes!(3),
+            _ => shapes!(4),
         }
     }
 
-    fn run_n<const N: usize, I, F>(&self, n: usize, mut input: I, mut each: F) -> LeanTotals
+    fn run_n<const N: usize, const SELL_ALL: bool, const SHARE: bool, I, F>(
+        &self,
+        n: usize,
+        mut input: I,
+        mut each: F,
+    ) -> LeanTotals
     where
         I: FnMut(usize) -> DayIn,
         F: FnMut(usize, &DayIn, &DayOut),
@@ -327,7 +354,7 @@ impl LeanFleet {
         let last = n - 1;
         // Day 0 spends the capex (and, as the last day too, gets the resale).
         let d = input(0);
-        let o = t.day::<N, true>(
+        let o = t.day::<N, true, SELL_ALL, SHARE>(
             self,
             groups,
             0,
@@ -338,35 +365,51 @@ impl LeanFleet {
         each(0, &d, &o);
         for i in 1..last {
             let d = input(i);
-            let o = t.day::<N, false>(self, groups, i, &d, 0.0, 0.0);
+            let o = t.day::<N, false, SELL_ALL, SHARE>(self, groups, i, &d, 0.0, 0.0);
             each(i, &d, &o);
         }
         if last > 0 {
             let d = input(last);
-            let o = t.day::<N, true>(self, groups, last, &d, 0.0, self.salvage_usd);
+            let o =
+                t.day::<N, true, SELL_ALL, SHARE>(self, groups, last, &d, 0.0, self.salvage_usd);
             each(last, &d, &o);
         }
         t.days = n;
+        if SELL_ALL {
+            // Every BTC sold the day it is mined: the same sum, added in the same order.
+            t.btc_sold = t.btc_mined;
+        }
         t
     }
 
-    /// The fleet's margin on one day, USD (the books' `margin_usd`).
+    /// The fleet's flows on one day (the books' `GroupDay` sums, `margin_usd` after the
+    /// fleet's own opex). `SHARE`: some group pays a profit share.
     #[inline(always)]
-    fn flows<const N: usize>(groups: &[LeanGroup; N], fleet_opex: f64, d: &DayIn) -> Flows {
+    fn flows<const N: usize, const SHARE: bool>(
+        groups: &[LeanGroup; N],
+        fleet_opex: f64,
+        d: &DayIn,
+    ) -> Flows {
         let mut f = Flows::default();
         for g in groups {
             let btc = d.hashvalue * g.hashrate_ths / 1000.0 * g.keep;
             let revenue = btc * d.price;
-            let share = g.profit_share
-                * if g.share_of_margin {
-                    (revenue - g.power_cost_usd - g.hosting_fee_usd).max(0.0)
-                } else {
-                    revenue
-                };
-            let margin = revenue - g.power_cost_usd - g.opex_usd - g.hosting_fee_usd - share;
+            let base = revenue - g.power_cost_usd - g.opex_usd - g.hosting_fee_usd;
+            let margin = if SHARE {
+                let share = g.profit_share
+                    * if g.share_of_margin {
+                        (revenue - g.power_cost_usd - g.hosting_fee_usd).max(0.0)
+                    } else {
+                        revenue
+                    };
+                f.profit_share_usd += share;
+                base - share
+            } else {
+                // No share: `- 0.0` changes nothing.
+                base
+            };
             f.btc_mined += btc;
             f.revenue_usd += revenue;
-            f.profit_share_usd += share;
             f.margin_usd += margin;
             f.expected_blocks += if d.hashrate > 0.0 {
                 g.hashrate_hs / d.hashrate * d.blocks
@@ -382,7 +425,7 @@ impl LeanFleet {
     fn margin_on(&self, d: &DayIn) -> f64 {
         let mut margin = 0.0;
         for g in &self.groups {
-            margin += Self::flows::<1>(&[*g], 0.0, d).margin_usd;
+            margin += Self::flows::<1, true>(&[*g], 0.0, d).margin_usd;
         }
         margin - self.fleet_opex_usd
     }
@@ -540,7 +583,7 @@ impl LeanTotals {
     /// ([`crate::model::summary::SummaryBuilder::add`]) for a plain fleet. `EDGE`: a day
     /// that may spend capex or get resale (the first and the last).
     #[inline(always)]
-    fn day<const N: usize, const EDGE: bool>(
+    fn day<const N: usize, const EDGE: bool, const SELL_ALL: bool, const SHARE: bool>(
         &mut self,
         fleet: &LeanFleet,
         groups: &[LeanGroup; N],
@@ -549,13 +592,23 @@ impl LeanTotals {
         capex: f64,
         salvage: f64,
     ) -> DayOut {
-        let f = LeanFleet::flows::<N>(groups, fleet.fleet_opex_usd, d);
+        let f = LeanFleet::flows::<N, SHARE>(groups, fleet.fleet_opex_usd, d);
         let margin = f.margin_usd;
         let mined = f.btc_mined;
         // The books: treasury, cash, cumulative margin and net, NPV (tax 0, depreciation 0).
-        let cash_costs = fleet.day_fixed_cash_usd + f.profit_share_usd;
-        let sold = mined * fleet.sell;
-        self.btc_held = (self.btc_held + mined - sold).max(0.0);
+        let cash_costs = if SHARE {
+            fleet.day_fixed_cash_usd + f.profit_share_usd
+        } else {
+            fleet.day_fixed_cash_usd
+        };
+        let sold = if SELL_ALL {
+            // Nothing held: (held + mined - mined).max(0) stays 0.
+            mined
+        } else {
+            let sold = mined * fleet.sell;
+            self.btc_held = (self.btc_held + mined - sold).max(0.0);
+            sold
+        };
         self.cumulative_margin_usd += margin;
         if EDGE {
             let cash_flow = sold * d.price - cash_costs - capex + salvage;
@@ -577,8 +630,12 @@ impl LeanTotals {
         self.power_cost_usd += fleet.day_power_cost_usd;
         self.opex_usd += fleet.day_opex_usd;
         self.hosting_fee_usd += fleet.day_hosting_fee_usd;
-        self.profit_share_usd += f.profit_share_usd;
-        self.btc_sold += sold;
+        if SHARE {
+            self.profit_share_usd += f.profit_share_usd;
+        }
+        if !SELL_ALL {
+            self.btc_sold += sold;
+        }
         self.expected_blocks += f.expected_blocks;
         if EDGE && capex > 0.0 && self.cumulative_net_usd < 0.0 {
             self.payback_day = None;

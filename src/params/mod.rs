@@ -444,6 +444,18 @@ pub struct Param {
 }
 
 impl Param {
+    /// True when `text` is [`Param::column`] (compared without building the column).
+    pub fn column_is(&self, text: &str) -> bool {
+        let suffix = self.unit.column_suffix();
+        if self.key.ends_with(suffix.trim_start_matches('_')) {
+            self.key == text
+        } else {
+            text.len() == self.key.len() + suffix.len()
+                && text.starts_with(self.key)
+                && text.ends_with(suffix)
+        }
+    }
+
     /// The output column for the parameter's value (`power_cost_usd_per_kwh`).
     pub fn column(&self) -> String {
         let suffix = self.unit.column_suffix();
@@ -1667,7 +1679,7 @@ pub fn lookup(text: &str) -> Option<&'static Param> {
     let t = text.trim().trim_start_matches("--");
     PARAMS
         .iter()
-        .find(|p| p.name == t || p.key == t || p.column() == t)
+        .find(|p| p.name == t || p.key == t || p.column_is(t))
 }
 
 /// The closest parameter names to `text` among `names`, for "did you mean" hints.
@@ -1728,6 +1740,9 @@ mod tests {
                 assert!(a.key != b.key || a.table != b.table, "{}", a.key);
                 assert_ne!(a.column(), b.column());
             }
+            assert!(a.column_is(&a.column()));
+            assert!(!a.column_is(&format!("{}x", a.column())));
+            assert!(!a.column_is(&a.column()[1..]));
         }
     }
 
