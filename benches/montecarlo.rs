@@ -1,5 +1,6 @@
 //! Monte Carlo and response-model benchmarks. Targets: 10,000 paths x 10 years, daily, in
-//! summary mode under 5 s on a 2-core machine; the response model at most 3x a projection.
+//! summary mode under 0.5 s with price volatility alone and under 1 s with hashrate volatility
+//! too (issue 13), on a 2-core machine; the response model at most 3x a projection.
 
 mod common;
 use common::scenario;
@@ -51,6 +52,22 @@ fn bench(c: &mut Criterion) {
     g.bench_function("10,000 paths x 10 years daily, summary only", |b| {
         b.iter(|| black_box(montecarlo::run(&s, &fixed, &mc, &|| {}).unwrap().summary))
     });
+    let hashrate = MonteCarlo {
+        hashrate_vol: 0.3,
+        ..mc
+    };
+    g.bench_function(
+        "10,000 paths x 10 years daily, summary only, hashrate volatility too",
+        |b| {
+            b.iter(|| {
+                black_box(
+                    montecarlo::run(&s, &fixed, &hashrate, &|| {})
+                        .unwrap()
+                        .summary,
+                )
+            })
+        },
+    );
     let monthly = MonteCarlo { bands: true, ..mc };
     g.bench_function("10,000 paths x 10 years daily, monthly bands", |b| {
         b.iter(|| {

@@ -601,7 +601,8 @@ fn schedule_of(t: &str, origin: &Origin) -> Result<Vec<(NaiveDate, f64)>, Error>
 
 /// [`plan`]'s scenario for `spec` when `spec` differs from the spec `base` was planned from in
 /// fleet, finance and curtailment parameters only: `base`'s network, paths and horizon with
-/// the fleet `spec` describes, without resolving the network again.
+/// the fleet `spec` describes, without resolving the network again. Like every model entry
+/// point, [`crate::model::summary::summarize_on`] validates the scenario before it runs it.
 pub fn with_fleet_of(spec: &Spec, base: &Scenario) -> Result<Scenario, Error> {
     let fleet = fleet_at(
         spec,
@@ -615,7 +616,6 @@ pub fn with_fleet_of(spec: &Spec, base: &Scenario) -> Result<Scenario, Error> {
         fleet,
         horizon: base.horizon,
     };
-    scenario.validate()?;
     Ok(scenario)
 }
 

@@ -390,7 +390,16 @@ impl LeanFleet {
         fleet_opex: f64,
         d: &DayIn,
     ) -> Flows {
-        let mut f = Flows::default();
+        // The books add each group's flows to zero. Every flow here is +0 or more when zero
+        // (hashvalue, hashrate, price and costs are never negative), so starting from -0,
+        // which adds to nothing, gives the same sums with the first addition gone.
+        let mut f = Flows {
+            btc_mined: -0.0,
+            revenue_usd: -0.0,
+            profit_share_usd: -0.0,
+            margin_usd: -0.0,
+            expected_blocks: -0.0,
+        };
         for g in groups {
             let btc = d.hashvalue * g.hashrate_ths / 1000.0 * g.keep;
             let revenue = btc * d.price;
@@ -423,7 +432,7 @@ impl LeanFleet {
 
     /// The fleet's margin on a day, USD.
     fn margin_on(&self, d: &DayIn) -> f64 {
-        let mut margin = 0.0;
+        let mut margin = -0.0;
         for g in &self.groups {
             margin += Self::flows::<1, true>(&[*g], 0.0, d).margin_usd;
         }
