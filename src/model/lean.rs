@@ -43,6 +43,18 @@ pub struct LeanChain {
     /// False when the days were not consecutive (the lane then declines the chain).
     consecutive: bool,
     discounts: Mutex<Vec<(u64, Arc<[f64]>)>>,
+    revenues: Mutex<Vec<((u64, u64), Arc<Revenue>)>>,
+}
+
+/// One group's revenue side on a chain: what depends on its hashrate and pool fee only.
+#[derive(Debug)]
+struct Revenue {
+    /// Each day's revenue, USD.
+    revenue_usd: Vec<f64>,
+    /// The sums over the days, in order, as the summary adds them.
+    btc_mined: f64,
+    total_revenue_usd: f64,
+    expected_blocks: f64,
 }
 
 impl Clone for LeanChain {
@@ -56,6 +68,7 @@ impl Clone for LeanChain {
             halving: self.halving,
             consecutive: self.consecutive,
             discounts: Mutex::new(Vec::new()),
+            revenues: Mutex::new(Vec::new()),
         }
     }
 }
@@ -135,6 +148,49 @@ impl LeanChain {
             cache.push((key, f.clone()));
         }
         f
+    }
+}
+
+impl LeanChain {
+    /// The revenue side of group `g` on this chain, computed once per hashrate and pool fee
+    /// and kept (the few most recent).
+    fn revenue(&self, g: &LeanGroup) -> Arc<Revenue> {
+        let key = (g.hashrate_ths.to_bits(), g.keep.to_bits());
+        if let Ok(cache) = self.revenues.lock() {
+            if let Some((_, r)) = cache.iter().find(|(k, _)| *k == key) {
+                return r.clone();
+            }
+        }
+        let n = self.len();
+        let mut r = Revenue {
+            revenue_usd: Vec::with_capacity(n),
+            btc_mined: 0.0,
+            total_revenue_usd: 0.0,
+            expected_blocks: 0.0,
+        };
+        let groups = [*g];
+        for i in 0..n {
+            let d = DayIn {
+                hashvalue: self.hashvalue_btc_per_ph_day[i],
+                price: self.price_usd[i],
+                hashrate: self.hashrate_hs[i],
+                blocks: self.blocks[i],
+                factor: 1.0,
+            };
+            let f = LeanFleet::flows::<1, false>(&groups, 0.0, &d);
+            r.revenue_usd.push(f.revenue_usd);
+            r.btc_mined += f.btc_mined;
+            r.total_revenue_usd += f.revenue_usd;
+            r.expected_blocks += f.expected_blocks;
+        }
+        let r = Arc::new(r);
+        if let Ok(mut cache) = self.revenues.lock() {
+            if cache.len() >= DISCOUNT_CACHE {
+                cache.remove(0);
+            }
+            cache.push((key, r.clone()));
+        }
+        r
     }
 }
 
@@ -282,6 +338,9 @@ impl LeanFleet {
         }
         let factors = chain.discount_factors(self.discount_rate);
         let n = chain.len();
+        if let Some(acc) = self.run_on_revenue(chain, &factors) {
+            return Some(self.summary(chain, &acc));
+        }
         // Every array cut to the same length, so the loop indexes them without checks.
         let (hv, price, hashrate, blocks, factor) = (
             &chain.hashvalue_btc_per_ph_day[..n],
@@ -302,6 +361,56 @@ impl LeanFleet {
             |_, _, _| {},
         );
         Some(self.summary(chain, &acc))
+    }
+
+    /// The commonest shape (one group, sell-all, no profit share) on the chain's revenue for
+    /// the group's hashrate and pool fee, computed once and shared by every fleet that
+    /// differs only in costs and finance ([`LeanChain::revenue`]): the day is then its costs
+    /// and the books. `None` for other shapes.
+    fn run_on_revenue(&self, chain: &LeanChain, factors: &[f64]) -> Option<LeanTotals> {
+        let [g] = self.groups.as_slice() else {
+            return None;
+        };
+        if self.sell != 1.0 || g.profit_share != 0.0 {
+            return None;
+        }
+        let r = chain.revenue(g);
+        let n = chain.len();
+        let (revenue, factor) = (&r.revenue_usd[..n], &factors[..n]);
+        let mut t = LeanTotals::default();
+        let last = n - 1;
+        let capex_pos = self.capex_usd > 0.0;
+        t.day_on_revenue::<true>(
+            self,
+            g,
+            0,
+            revenue[0],
+            factor[0],
+            self.capex_usd,
+            if last == 0 { self.salvage_usd } else { 0.0 },
+            capex_pos,
+        );
+        for i in 1..last {
+            t.day_on_revenue::<false>(self, g, i, revenue[i], factor[i], 0.0, 0.0, capex_pos);
+        }
+        if last > 0 {
+            t.day_on_revenue::<true>(
+                self,
+                g,
+                last,
+                revenue[last],
+                factor[last],
+                0.0,
+                self.salvage_usd,
+                capex_pos,
+            );
+        }
+        t.days = n;
+        t.btc_mined = r.btc_mined;
+        t.btc_sold = r.btc_mined;
+        t.revenue_usd = r.total_revenue_usd;
+        t.expected_blocks = r.expected_blocks;
+        Some(t)
     }
 
     /// Runs the fleet over `n` days whose inputs `input` gives (called once a day, in order),
@@ -588,6 +697,49 @@ pub struct LeanTotals {
 }
 
 impl LeanTotals {
+    /// [`LeanTotals::day`] for one group, sold as mined, without a profit share, on the day's
+    /// revenue computed before: the same arithmetic, the revenue side (and its sums) aside.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn day_on_revenue<const EDGE: bool>(
+        &mut self,
+        fleet: &LeanFleet,
+        g: &LeanGroup,
+        i: usize,
+        revenue: f64,
+        factor: f64,
+        capex: f64,
+        salvage: f64,
+        capex_pos: bool,
+    ) {
+        let margin =
+            revenue - g.power_cost_usd - g.opex_usd - g.hosting_fee_usd - fleet.fleet_opex_usd;
+        self.cumulative_margin_usd += margin;
+        // Sold as mined by one group: BTC sold x price is the revenue.
+        if EDGE {
+            self.cumulative_cash_usd += revenue - fleet.day_fixed_cash_usd - capex + salvage;
+            self.capex_usd += capex;
+            self.salvage_usd += salvage;
+            self.npv_usd += (margin - capex + salvage) * factor;
+        } else {
+            self.cumulative_cash_usd += revenue - fleet.day_fixed_cash_usd;
+            self.npv_usd += margin * factor;
+        }
+        self.cumulative_net_usd = self.cumulative_margin_usd - self.capex_usd + self.salvage_usd;
+        self.power_cost_usd += fleet.day_power_cost_usd;
+        self.opex_usd += fleet.day_opex_usd;
+        self.hosting_fee_usd += fleet.day_hosting_fee_usd;
+        if EDGE && capex > 0.0 && self.cumulative_net_usd < 0.0 {
+            self.payback_day = None;
+        }
+        if capex_pos && self.payback_day.is_none() && self.cumulative_net_usd >= 0.0 {
+            self.payback_day = Some(i);
+        }
+        if self.first_negative_margin_day.is_none() && margin < 0.0 {
+            self.first_negative_margin_day = Some(i);
+        }
+    }
+
     /// One day of the books ([`crate::model::books::Books::day`]) and of the summary
     /// ([`crate::model::summary::SummaryBuilder::add`]) for a plain fleet. `EDGE`: a day
     /// that may spend capex or get resale (the first and the last).
