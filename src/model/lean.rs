@@ -43,8 +43,11 @@ pub struct LeanChain {
     /// False when the days were not consecutive (the lane then declines the chain).
     consecutive: bool,
     discounts: Mutex<Vec<(u64, Arc<[f64]>)>>,
-    revenues: Mutex<Vec<((u64, u64), Arc<Revenue>)>>,
+    revenues: Mutex<Vec<(RevenueKey, Arc<Revenue>)>>,
 }
+
+/// A group's hashrate and 1 - pool fee, as bits.
+type RevenueKey = (u64, u64);
 
 /// One group's revenue side on a chain: what depends on its hashrate and pool fee only.
 #[derive(Debug)]
