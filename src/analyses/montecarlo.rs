@@ -143,6 +143,10 @@ impl Noise {
 }
 
 impl<D: Drivers> Drivers for NoisyDrivers<D> {
+    fn uses_prev(&self) -> bool {
+        self.inner.uses_prev()
+    }
+
     fn day(&mut self, date: NaiveDate, prev: Option<&NetDay>) -> DayDrivers {
         if let Some((d, dd)) = self.last {
             if d == date {
@@ -386,16 +390,33 @@ enum Lane {
     },
 }
 
-/// Replays drivers computed before, by date from `start`.
-struct Replay<'a> {
-    start: NaiveDate,
+/// [`NoisyDrivers`] over drivers computed before, for an engine that asks for each day once,
+/// in order from the first (as [`Engine::step`] does): the same factors on the same days,
+/// counted by call instead of by date.
+struct ReplayNoise<'a> {
     days: &'a [DayDrivers],
+    next: usize,
+    noise: Noise,
 }
 
-impl Drivers for Replay<'_> {
-    fn day(&mut self, date: NaiveDate, _prev: Option<&NetDay>) -> DayDrivers {
-        let i = (date - self.start).num_days().max(0) as usize;
-        self.days[i.min(self.days.len() - 1)]
+impl Drivers for ReplayNoise<'_> {
+    fn uses_prev(&self) -> bool {
+        false
+    }
+
+    fn day(&mut self, _date: NaiveDate, _prev: Option<&NetDay>) -> DayDrivers {
+        let i = self.next.min(self.days.len() - 1);
+        if self.next > 0 {
+            self.noise.step();
+        }
+        self.next += 1;
+        let n = &self.noise;
+        let mut dd = self.days[i];
+        dd.price_usd *= n.log_price.exp();
+        if n.hashrate_vol > 0.0 {
+            dd.hashrate_hs *= n.log_hashrate.exp();
+        }
+        dd
     }
 }
 
@@ -514,12 +535,11 @@ impl<'a> PathRunner<'a> {
                 drivers,
                 factors,
             } => {
-                let replay = Replay {
-                    start: self.scenario.start(),
+                let noisy = ReplayNoise {
                     days: drivers,
+                    next: 0,
+                    noise: Noise::new(mc.seed, i as u64, mc.price_vol, mc.hashrate_vol),
                 };
-                let noisy =
-                    NoisyDrivers::new(replay, mc.seed, i as u64, mc.price_vol, mc.hashrate_vol);
                 let mut engine = Engine::new(&self.scenario.network, noisy);
                 fleet.run(
                     self.days,

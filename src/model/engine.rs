@@ -35,9 +35,19 @@ pub struct DayDrivers {
 pub trait Drivers {
     /// The drivers for `date`.
     fn day(&mut self, date: NaiveDate, prev: Option<&NetDay>) -> DayDrivers;
+
+    /// False when [`Drivers::day`] never reads `prev`: the engine then keeps no copy of each
+    /// day for it.
+    fn uses_prev(&self) -> bool {
+        true
+    }
 }
 
 impl Drivers for PathDrivers {
+    fn uses_prev(&self) -> bool {
+        false
+    }
+
     fn day(&mut self, date: NaiveDate, _prev: Option<&NetDay>) -> DayDrivers {
         DayDrivers {
             hashrate_hs: self.hashrate_hs.on(date),
@@ -51,6 +61,10 @@ impl Drivers for PathDrivers {
 impl<D: Drivers + ?Sized> Drivers for &mut D {
     fn day(&mut self, date: NaiveDate, prev: Option<&NetDay>) -> DayDrivers {
         (**self).day(date, prev)
+    }
+
+    fn uses_prev(&self) -> bool {
+        (**self).uses_prev()
     }
 }
 
@@ -251,7 +265,9 @@ impl<D: Drivers> Engine<D> {
             retargets,
         };
         self.date = self.date.succ_opt().unwrap_or(self.date);
-        self.prev = Some(day.clone());
+        if self.drivers.uses_prev() {
+            self.prev = Some(day.clone());
+        }
         day
     }
 }

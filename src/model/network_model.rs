@@ -37,6 +37,13 @@ pub enum ModelDrivers {
 }
 
 impl Drivers for ModelDrivers {
+    fn uses_prev(&self) -> bool {
+        match self {
+            ModelDrivers::Fixed(d) => d.uses_prev(),
+            ModelDrivers::Response(d) => d.uses_prev(),
+        }
+    }
+
     fn day(&mut self, date: NaiveDate, prev: Option<&NetDay>) -> DayDrivers {
         match self {
             ModelDrivers::Fixed(d) => d.day(date, prev),
