@@ -247,7 +247,9 @@ impl<D: Drivers> Engine<D> {
         }
         let day = NetDay {
             date: self.date,
-            height: self.x.floor() as u64,
+            // x is never negative: the cast truncates, which is the floor, without a call to
+            // libm's floor on targets without SSE4.1.
+            height: self.x as u64,
             epoch: start_epoch,
             blocks,
             difficulty: diff_time / chain::SECONDS_PER_DAY,
