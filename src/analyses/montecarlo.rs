@@ -451,7 +451,7 @@ impl<'a> PathRunner<'a> {
                 chain.push(&net);
                 Ok(())
             })?;
-            if chain.len() == days && fleet.summarize(&chain).is_some() {
+            if chain.len() == days && chain.is_consecutive() {
                 r.lane = Lane::SharedChain {
                     fleet,
                     chain,

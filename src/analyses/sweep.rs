@@ -660,6 +660,55 @@ mod tests {
         assert!(!none.found && none.value.is_none());
     }
 
+    /// Combinations grouped by their network inputs on cached chains (one walk each, evicted
+    /// and walked again when the cache is small) give the summaries of a plan and a walk each.
+    #[test]
+    fn chains_per_network_input_give_the_same_summaries() {
+        let mut spec = Spec::default();
+        spec.set("days", 400.0).unwrap();
+        spec.set("capex", 20_000.0).unwrap();
+        let net = Snapshot::embedded().state();
+        let series = PathSeries::default();
+        let alone = Base {
+            spec: &spec,
+            network: &net,
+            series: &series,
+            today: None,
+            path: None,
+            chains: None,
+        };
+        for capacity in [1, 3, 16] {
+            let cache = ChainCache::new(capacity);
+            let grouped = Base {
+                chains: Some(&cache),
+                ..alone.clone()
+            };
+            for axes in [
+                [
+                    parse_axis("hashrate-growth=0,15,40").unwrap(),
+                    parse_axis("power-cost=0.03,0.06").unwrap(),
+                ],
+                [
+                    parse_axis("power-cost=0.03,0.06").unwrap(),
+                    parse_axis("price-growth=-10,0,30").unwrap(),
+                ],
+            ] {
+                let mut n = 0;
+                for i in 0..count(&axes).unwrap() {
+                    let v = combination(&axes, i);
+                    let (a, b) = (
+                        grouped.summarize(&axes, &v).unwrap(),
+                        alone.summarize(&axes, &v).unwrap(),
+                    );
+                    assert_eq!(a, b, "{v:?} (cache of {capacity})");
+                    assert!(grouped.scenario_of(&axes, &v).unwrap().1.is_some());
+                    n += 1;
+                }
+                assert_eq!(n, 6);
+            }
+        }
+    }
+
     #[test]
     fn sweep_streams_in_order() {
         let spec = {

@@ -16,13 +16,14 @@ use chrono::{Days, NaiveDate, NaiveDateTime};
 
 use crate::model::engine::NetDay;
 use crate::model::finance::Discount;
-use crate::model::fleet::{Fleet, Retire, ShareBasis, Treasury, DAYS_PER_YEAR};
+use crate::model::fleet::{Fleet, ShareBasis, Treasury, DAYS_PER_YEAR};
 use crate::model::summary::{finish_summary, mean, Summary, HALVING_WINDOW_DAYS};
 
 /// Hours in a day (as [`crate::model::fleet`] counts them).
 const HOURS_PER_DAY: f64 = 24.0;
 
-/// Discount-factor arrays a chain keeps, one per discount rate seen (oldest dropped first).
+/// Arrays a chain keeps of each kind (discount factors by rate, revenue by group), the oldest
+/// dropped first.
 const DISCOUNT_CACHE: usize = 8;
 
 /// A chain's days as arrays, structure of arrays: everything a plain fleet needs of a day.
@@ -117,6 +118,11 @@ impl LeanChain {
         self.price_usd.push(net.price_usd);
         self.hashrate_hs.push(net.hashrate_hs);
         self.blocks.push(net.blocks);
+    }
+
+    /// True when the days are consecutive (the lean loop takes only such chains).
+    pub fn is_consecutive(&self) -> bool {
+        self.consecutive
     }
 
     /// Days in the chain.
@@ -285,7 +291,6 @@ impl LeanFleet {
             {
                 return None;
             }
-            debug_assert!(!matches!(g.retire, Some(Retire::Halving(_))));
             // FleetGroup::flows with the machines new (alive = kept = 1), installed all day
             // (online = 1) and running all the hours (running = 1), term for term.
             let running = 1.0 * 1.0;
