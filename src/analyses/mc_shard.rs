@@ -215,7 +215,7 @@ fn header(part: &Part, want: u64, mc: &MonteCarlo, per_path: usize) -> Result<He
         )));
     }
     let at2 = format!("--merge {name}:2");
-    if !line_of(&mut *r, &mut buf, 64 + periods * 200, &at2)? || buf != columns(periods) {
+    if !line_of(&mut *r, &mut buf, 1024 + periods * 200, &at2)? || buf != columns(periods) {
         return Err(Error::input(format!(
             "{at2}: expected the column line `path,net_usd,payback_day,…` for {periods} periods"
         )));
@@ -318,7 +318,7 @@ pub fn merge(parts: &[Part], want: u64, mc: &MonteCarlo, c: &Central) -> Result<
             line_of(
                 &mut *r,
                 &mut buf,
-                64 + h.periods * 200,
+                1024 + h.periods * 200,
                 &format!("--merge {name}:{l}"),
             )?;
         }
