@@ -230,12 +230,12 @@ fn header(part: &Part, want: u64, mc: &MonteCarlo, per_path: usize) -> Result<He
     })
 }
 
-/// Paths `a..b` for messages, 1-based and inclusive as a person counts them.
+/// Paths `a..b` for messages, numbered as the files number them (from 0), inclusive.
 fn span(a: usize, b: usize) -> String {
     if b == a + 1 {
-        format!("path {}", a + 1)
+        format!("path {a}")
     } else {
-        format!("paths {} to {}", a + 1, b)
+        format!("paths {a} to {}", b - 1)
     }
 }
 
