@@ -168,7 +168,11 @@ fn bad_merges_exit_2_naming_the_file() {
         "{e}"
     );
     let e = merge(&[a.clone(), b.clone(), b.clone(), c.clone()]);
-    assert!(e.contains(&b) && e.contains("again"), "{e}");
+    assert!(e.contains(&b) && e.contains("given twice"), "{e}");
+    let copy = dir.path().join("copy.csv");
+    std::fs::copy(&files[1], &copy).unwrap();
+    let e = merge(&[a.clone(), b.clone(), name(&copy), c.clone()]);
+    assert!(e.contains("shard 2/3 again"), "{e}");
     // Overlapping splits.
     let half = name(&shards(dir.path(), &RUN, &[1], 2)[0]);
     let e = merge(&[half.clone(), b.clone(), c.clone()]);

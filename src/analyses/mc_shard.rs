@@ -268,10 +268,17 @@ pub fn merge(parts: &[Part], want: u64, mc: &MonteCarlo, c: &Central) -> Result<
     heads.sort_by_key(|(h, _)| (h.first, h.end, h.shard.n, h.shard.k));
     for (i, (h, part)) in heads.iter().enumerate() {
         if let Some((_, other)) = heads[..i].iter().find(|(o, _)| o.shard == h.shard) {
-            return Err(Error::input(format!(
-                "--merge {}: shard {}/{} again (also in {})",
-                part.name, h.shard.k, h.shard.n, other.name
-            )));
+            return Err(Error::input(if other.name == part.name {
+                format!(
+                    "--merge {}: given twice (shard {}/{})",
+                    part.name, h.shard.k, h.shard.n
+                )
+            } else {
+                format!(
+                    "--merge {}: shard {}/{} again (also in {})",
+                    part.name, h.shard.k, h.shard.n, other.name
+                )
+            }));
         }
     }
     // When every file splits the run the same way, each of the N shards must be there.
