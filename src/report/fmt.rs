@@ -130,40 +130,136 @@ pub fn short_trimmed(v: f64) -> String {
 /// `x` rounded to `digits` significant digits (1 to 17): the nearest `f64` to the decimal
 /// with that many digits, so it prints without binary noise (0.060000000000000005 is 0.06).
 pub fn round_sig(x: f64, digits: u8) -> f64 {
+    if let Some((m, k)) = round_sig_decimal(x, digits) {
+        return compose(m, k);
+    }
     if !x.is_finite() || x == 0.0 {
         return x;
     }
-    let d = i32::from(digits.clamp(1, 17));
-    if d <= 13 {
-        // Fast path: m = x scaled to d digits and rounded, then m / 10^k (or m * 10^k). Both m
-        // and 10^k (k <= 22) are exact, so the one division or product is correctly rounded:
-        // the nearest f64 to the decimal m * 10^-k, as the slow path's parse gives.
-        let mut e = x.abs().log10().floor() as i32;
-        for _ in 0..2 {
-            let k = d - 1 - e;
-            if !(-22..=22).contains(&k) {
-                break;
-            }
-            let p = POW10[k.unsigned_abs() as usize];
-            let m = if k >= 0 {
-                (x * p).round()
-            } else {
-                (x / p).round()
-            };
-            let top = POW10[d as usize];
-            if m.abs() >= top {
-                e += 1; // log10 came out a hair low
-                continue;
-            }
-            if m.abs() < top / 10.0 {
-                e -= 1; // a hair high
-                continue;
-            }
-            return if k >= 0 { m / p } else { m * p };
-        }
-    }
-    let d = (d - 1) as usize;
+    let d = usize::from(digits.clamp(1, 17)) - 1;
     format!("{x:.d$e}").parse().unwrap_or(x)
+}
+
+/// The `f64` nearest to `m` × 10^-`k` (`|k|` <= 22): one correctly rounded division or product
+/// of two exact numbers.
+fn compose(m: f64, k: i32) -> f64 {
+    let p = POW10[k.unsigned_abs() as usize];
+    if k >= 0 {
+        m / p
+    } else {
+        m * p
+    }
+}
+
+/// `x` rounded to `digits` significant digits as a decimal `m` × 10^-`k`, where `m` is a whole
+/// number of exactly `digits` digits (its sign `x`'s): the fast path of [`round_sig`], for up
+/// to 13 digits and `|k|` <= 22; `None` elsewhere (zero, non-finite, more digits, far
+/// exponents), where [`round_sig`] rounds through a decimal string.
+pub fn round_sig_decimal(x: f64, digits: u8) -> Option<(f64, i32)> {
+    if !x.is_finite() || x == 0.0 {
+        return None;
+    }
+    let d = i32::from(digits.clamp(1, 17));
+    if d > 13 {
+        return None;
+    }
+    // m = x scaled to d digits and rounded, then m / 10^k (or m * 10^k). Both m and 10^k
+    // (k <= 22) are exact, so the one division or product is correctly rounded: the nearest
+    // f64 to the decimal m * 10^-k, as the slow path's parse gives.
+    let mut e = floor_log10_at_most(x.abs());
+    for _ in 0..2 {
+        let k = d - 1 - e;
+        if !(-22..=22).contains(&k) {
+            return None;
+        }
+        let p = POW10[k.unsigned_abs() as usize];
+        let m = if k >= 0 {
+            (x * p).round()
+        } else {
+            (x / p).round()
+        };
+        let top = POW10[d as usize];
+        if m.abs() >= top {
+            e += 1; // the estimate was low
+            continue;
+        }
+        if m.abs() < top / 10.0 {
+            e -= 1; // a hair high (rounding)
+            continue;
+        }
+        return Some((m, k));
+    }
+    None
+}
+
+/// floor(log10 `a`) for a positive finite `a`, or one less where `a` is below 1 (the caller
+/// corrects that); never more. From the binary exponent, without a logarithm.
+fn floor_log10_at_most(a: f64) -> i32 {
+    let biased = ((a.to_bits() >> 52) & 0x7ff) as i32;
+    if biased == 0 {
+        // Subnormal: rare enough for the logarithm.
+        return a.log10().floor() as i32;
+    }
+    let e2 = biased - 1023;
+    // floor(e2 · log10 2) (78913 / 2^18 is log10 2 to the precision this needs for |e2| <=
+    // 1650); a's mantissa in [1, 2) puts log10 a at most log10 2 above it.
+    let e = if e2 >= 0 {
+        (e2 * 78913) >> 18
+    } else {
+        -(((-e2) * 78913) >> 18) - 1
+    };
+    match usize::try_from(e + 1) {
+        Ok(i) if i < POW10.len() && a >= POW10[i] => e + 1,
+        _ => e,
+    }
+}
+
+/// Appends `m` × 10^-`k` (from [`round_sig_decimal`]) as serde_json prints the `f64` nearest
+/// to it: its digits, trailing zeros dropped, in plain notation for decimal exponents -5 to
+/// 15 (`144.0`, `0.000459804878049`); `false` (nothing appended) for other exponents. The
+/// decimal has at most 13 significant digits, so its digits are the `f64`'s shortest
+/// round-trip digits.
+pub fn write_decimal(out: &mut Vec<u8>, m: f64, k: i32) -> bool {
+    let mut n = m.abs() as u64;
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    while n > 0 {
+        digits[len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+    }
+    if len == 0 {
+        return false;
+    }
+    // The decimal exponent of the first digit.
+    let exp = len as i32 - 1 - k;
+    if !(-5..=15).contains(&exp) {
+        return false;
+    }
+    digits[..len].reverse();
+    let mut sig = len;
+    while sig > 1 && digits[sig - 1] == b'0' {
+        sig -= 1;
+    }
+    let digits = &digits[..sig];
+    if m < 0.0 {
+        out.push(b'-');
+    }
+    if exp < 0 {
+        out.extend_from_slice(b"0.");
+        out.extend(std::iter::repeat_n(b'0', (-exp - 1) as usize));
+        out.extend_from_slice(digits);
+    } else if sig as i32 - 1 <= exp {
+        out.extend_from_slice(digits);
+        out.extend(std::iter::repeat_n(b'0', (exp + 1) as usize - sig));
+        out.extend_from_slice(b".0");
+    } else {
+        let point = exp as usize + 1;
+        out.extend_from_slice(&digits[..point]);
+        out.push(b'.');
+        out.extend_from_slice(&digits[point..]);
+    }
+    true
 }
 
 /// Powers of ten that f64 holds exactly.
