@@ -214,52 +214,89 @@ fn floor_log10_at_most(a: f64) -> i32 {
     }
 }
 
-/// Appends `m` × 10^-`k` (from [`round_sig_decimal`]) as serde_json prints the `f64` nearest
-/// to it: its digits, trailing zeros dropped, in plain notation for decimal exponents -5 to
-/// 15 (`144.0`, `0.000459804878049`); `false` (nothing appended) for other exponents. The
-/// decimal has at most 13 significant digits, so its digits are the `f64`'s shortest
-/// round-trip digits.
-pub fn write_decimal(out: &mut Vec<u8>, m: f64, k: i32) -> bool {
+/// Appends `m` × 10^-`k` (from [`round_sig_decimal`] with `digits`) as serde_json prints the
+/// `f64` nearest to it: its digits, trailing zeros dropped, in plain notation for decimal
+/// exponents -5 to 15 (`144.0`, `0.000459804878049`); `false` (nothing appended) for other
+/// exponents. The decimal has at most 13 significant digits, so its digits are the `f64`'s
+/// shortest round-trip digits.
+pub fn write_decimal(out: &mut Vec<u8>, m: f64, k: i32, digits: u8) -> bool {
+    // m has exactly `digits` digits, so the first one's decimal exponent is:
+    let exp = i32::from(digits) - 1 - k;
+    if !(-5..=15).contains(&exp) || digits > 13 {
+        return false;
+    }
     let mut n = m.abs() as u64;
-    let mut digits = [0u8; 20];
-    let mut len = 0;
-    while n > 0 {
-        digits[len] = b'0' + (n % 10) as u8;
+    if n == 0 {
+        return false;
+    }
+    let mut sig = usize::from(digits);
+    while n % 100 == 0 {
+        n /= 100;
+        sig -= 2;
+    }
+    if n % 10 == 0 {
         n /= 10;
-        len += 1;
-    }
-    if len == 0 {
-        return false;
-    }
-    // The decimal exponent of the first digit.
-    let exp = len as i32 - 1 - k;
-    if !(-5..=15).contains(&exp) {
-        return false;
-    }
-    digits[..len].reverse();
-    let mut sig = len;
-    while sig > 1 && digits[sig - 1] == b'0' {
         sig -= 1;
     }
-    let digits = &digits[..sig];
+    // The significant digits, right-aligned in `d`, two at a time.
+    let mut d = [b'0'; 16];
+    let mut at = 16;
+    while n >= 100 {
+        let r = (n % 100) as usize * 2;
+        n /= 100;
+        at -= 2;
+        d[at] = PAIRS[r];
+        d[at + 1] = PAIRS[r + 1];
+    }
+    if n >= 10 {
+        let r = n as usize * 2;
+        at -= 2;
+        d[at] = PAIRS[r];
+        d[at + 1] = PAIRS[r + 1];
+    } else {
+        at -= 1;
+        d[at] = b'0' + n as u8;
+    }
+    let digits = &d[16 - sig..];
+    // Sign, then at most "0.0000" and 13 digits, or 16 digits and ".0".
+    let mut buf = [b'0'; 24];
+    let mut w = 0;
     if m < 0.0 {
-        out.push(b'-');
+        buf[0] = b'-';
+        w = 1;
     }
     if exp < 0 {
-        out.extend_from_slice(b"0.");
-        out.extend(std::iter::repeat_n(b'0', (-exp - 1) as usize));
-        out.extend_from_slice(digits);
+        buf[w + 1] = b'.';
+        w += (1 - exp) as usize;
+        buf[w..w + sig].copy_from_slice(digits);
+        w += sig;
     } else if sig as i32 - 1 <= exp {
-        out.extend_from_slice(digits);
-        out.extend(std::iter::repeat_n(b'0', (exp + 1) as usize - sig));
-        out.extend_from_slice(b".0");
+        buf[w..w + sig].copy_from_slice(digits);
+        w += exp as usize + 1; // the zeros are there already
+        buf[w] = b'.';
+        w += 2;
     } else {
         let point = exp as usize + 1;
-        out.extend_from_slice(&digits[..point]);
-        out.push(b'.');
-        out.extend_from_slice(&digits[point..]);
+        buf[w..w + point].copy_from_slice(&digits[..point]);
+        buf[w + point] = b'.';
+        buf[w + point + 1..w + sig + 1].copy_from_slice(&digits[point..]);
+        w += sig + 1;
     }
+    out.extend_from_slice(&buf[..w]);
     true
+}
+
+/// "00" to "99".
+const PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// 10^`n` for `n` up to 22 (exact).
+pub fn pow10(n: u8) -> f64 {
+    POW10[usize::from(n).min(22)]
 }
 
 /// Powers of ten that f64 holds exactly.

@@ -106,7 +106,7 @@ impl Digits {
     fn digits_of(n: u8, x: f64) -> u8 {
         let a = x.abs();
         // Below 0.99 · 10^(n-1) the integer part and a tenth fit in n digits (so no logarithm).
-        if a < 1.0 || a < 0.99 * 10f64.powi(i32::from(n) - 1) {
+        if a < 1.0 || a < 0.99 * fmt::pow10(n - 1) {
             return n;
         }
         n.max((a.log10().floor() as i64).saturating_add(2).clamp(1, 17) as u8)
@@ -123,7 +123,7 @@ impl Digits {
         }
         let d = Self::digits_of(n, x);
         if let Some((m, k)) = fmt::round_sig_decimal(x, d) {
-            if fmt::write_decimal(out, m, k) {
+            if fmt::write_decimal(out, m, k, d) {
                 return;
             }
         }
@@ -890,6 +890,108 @@ mod tests {
         assert_eq!("full".parse::<Digits>(), Ok(Digits::Full));
         assert_eq!("7".parse::<Digits>(), Ok(Digits::Significant(7)));
         assert!("0".parse::<Digits>().is_err() && "18".parse::<Digits>().is_err());
+    }
+
+    /// The CSV path's numbers are the JSON-value path's, byte for byte: every digits setting,
+    /// magnitudes from 1e-30 to 1e30, both signs, whole numbers, halfway cases and the edges
+    /// of plain notation.
+    #[test]
+    fn csv_numbers_print_as_serde_json_prints_the_rounded_value() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            144.0,
+            1e15,
+            1e16,
+            9.999_999_999_999e15,
+            1e-5,
+            9.99e-6,
+            0.000_459_804_878_049,
+            137_463_212_013_210.8,
+            999.999_999_999_9,
+            0.5,
+            2.5,
+            1e22,
+            1e23,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            123_456_789_012_345.6,
+            0.1 + 0.2,
+            4464.000000001099,
+        ];
+        let mut x = 1.234_567_890_123_456_7e-30_f64;
+        while x < 1e30 {
+            values.extend([
+                x,
+                x * 0.999_999_999_7,
+                x * 1.000_000_000_3,
+                x.round(),
+                x * 7.0,
+            ]);
+            x *= 1.377;
+        }
+        let negatives: Vec<f64> = values.iter().map(|v| -v).collect();
+        values.extend(negatives);
+        let mut settings = vec![Digits::Full];
+        settings.extend((1..=17).map(Digits::Significant));
+        let mut n = 0;
+        for d in settings {
+            for &v in &values {
+                let mut fast = Vec::new();
+                d.write(&mut fast, v);
+                let mut slow = Vec::new();
+                json_f64(&mut slow, d.round(v));
+                let want = cell(&serde_json::to_value(d.round(v)).unwrap());
+                assert_eq!(slow, want.as_bytes(), "{d:?} {v:e}");
+                assert_eq!(String::from_utf8(fast).unwrap(), want, "{d:?} {v:e}");
+                n += 1;
+            }
+        }
+        assert!(n > 10_000, "{n}");
+        let mut out = Vec::new();
+        Digits::default().write(&mut out, f64::NAN);
+        Digits::default().write(&mut out, f64::INFINITY);
+        assert!(out.is_empty());
+    }
+
+    /// The CSV encoder quotes as the csv crate does.
+    #[test]
+    fn csv_records_match_the_csv_crate() {
+        let fields = [
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "line\nbreak",
+            "cr\rhere",
+            " spaced ",
+            "\"",
+            "é,ü",
+            "#hash",
+            "'quote'",
+        ];
+        let mut records: Vec<Vec<&str>> = vec![vec![""], vec!["", ""], vec!["x"]];
+        for a in fields {
+            for b in fields {
+                records.push(vec![a, b]);
+                records.push(vec![a]);
+            }
+        }
+        for r in records {
+            let mut ours = Vec::new();
+            csv_record(&mut ours, r.iter().map(|f| f.as_bytes()));
+            let mut w = csv::WriterBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_writer(Vec::new());
+            w.write_record(&r).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(w.into_inner().unwrap()).unwrap(),
+                "{r:?}"
+            );
+        }
     }
 
     #[test]
