@@ -225,39 +225,22 @@ pub fn write_decimal(out: &mut Vec<u8>, m: f64, k: i32, digits: u8) -> bool {
     if !(-5..=15).contains(&exp) || digits > 13 {
         return false;
     }
-    let mut n = m.abs() as u64;
+    let n = m.abs() as u64;
     if n == 0 {
         return false;
     }
-    let mut sig = usize::from(digits);
-    while n % 100 == 0 {
-        n /= 100;
-        sig -= 2;
-    }
-    if n % 10 == 0 {
-        n /= 10;
-        sig -= 1;
-    }
-    // The significant digits, right-aligned in `d`, two at a time.
+    // All 16 places of n (< 10^13), zero-padded; its own digits are the last `digits`.
     let mut d = [b'0'; 16];
-    let mut at = 16;
-    while n >= 100 {
-        let r = (n % 100) as usize * 2;
-        n /= 100;
-        at -= 2;
-        d[at] = PAIRS[r];
-        d[at + 1] = PAIRS[r + 1];
+    let (hi, lo) = ((n / 100_000_000) as u32, (n % 100_000_000) as u32);
+    eight_digits(&mut d[..8], hi);
+    eight_digits(&mut d[8..], lo);
+    let first = 16 - usize::from(digits);
+    let mut end = 16;
+    while end > first + 1 && d[end - 1] == b'0' {
+        end -= 1;
     }
-    if n >= 10 {
-        let r = n as usize * 2;
-        at -= 2;
-        d[at] = PAIRS[r];
-        d[at + 1] = PAIRS[r + 1];
-    } else {
-        at -= 1;
-        d[at] = b'0' + n as u8;
-    }
-    let digits = &d[16 - sig..];
+    let digits = &d[first..end];
+    let sig = digits.len();
     // Sign, then at most "0.0000" and 13 digits, or 16 digits and ".0".
     let mut buf = [b'0'; 24];
     let mut w = 0;
@@ -284,6 +267,18 @@ pub fn write_decimal(out: &mut Vec<u8>, m: f64, k: i32, digits: u8) -> bool {
     }
     out.extend_from_slice(&buf[..w]);
     true
+}
+
+/// `v` (< 10^8) as 8 digits, zero-padded.
+fn eight_digits(out: &mut [u8], v: u32) {
+    for (half, x) in [v / 10_000, v % 10_000].into_iter().enumerate() {
+        let (a, b) = ((x / 100) as usize * 2, (x % 100) as usize * 2);
+        let o = &mut out[half * 4..half * 4 + 4];
+        o[0] = PAIRS[a];
+        o[1] = PAIRS[a + 1];
+        o[2] = PAIRS[b];
+        o[3] = PAIRS[b + 1];
+    }
 }
 
 /// "00" to "99".
