@@ -411,10 +411,15 @@ impl<W: Write> RowWriter<W> {
         prefix: &[(String, Value)],
         row: &T,
     ) -> Result<(), Error> {
-        // CSV of a plain struct: straight from its scalars to the record, no JSON values.
-        if self.format == Format::Csv && self.scalars.read(row).is_ok() {
+        // CSV, JSON and NDJSON of a plain struct: straight from its scalars to the text, no
+        // JSON values.
+        if self.format != Format::Table && self.scalars.read(row).is_ok() {
             let scalars = std::mem::take(&mut self.scalars);
-            let result = self.write_csv_row::<T>(prefix, &scalars);
+            let result = if self.format == Format::Csv {
+                self.write_csv_row::<T>(prefix, &scalars)
+            } else {
+                self.write_json_row::<T>(prefix, &scalars)
+            };
             self.scalars = scalars;
             return result;
         }
@@ -579,6 +584,79 @@ impl<W: Write> RowWriter<W> {
             line.extend_from_slice(b"\"\"");
         }
         line.push(b'\n');
+        let w = self
+            .out
+            .as_mut()
+            .ok_or_else(|| Error::runtime("writer closed"))?;
+        let written = w.write_all(&line);
+        self.line = line;
+        written?;
+        self.rows_written += 1;
+        Ok(())
+    }
+
+    /// [`RowWriter::write_prefixed`] for JSON and NDJSON, from the row's scalars: the object
+    /// serde_json writes for the JSON-value path, key by key (numbers as the CSV path prints
+    /// them; null for none, NaN or infinity).
+    fn write_json_row<T: TableRow>(
+        &mut self,
+        prefix: &[(String, Value)],
+        row: &flat::Scalars,
+    ) -> Result<(), Error> {
+        use flat::Scalar;
+        if self.rows_written == 0 {
+            let names: Vec<&str> = row.fields.iter().map(|(k, _)| *k).collect();
+            self.setup::<T>(prefix, &names)?;
+        }
+        let digits = self.style.digits;
+        let np = prefix.len();
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        if self.format == Format::Json {
+            if self.rows_written == 0 {
+                line.extend_from_slice(self.json_open()?.as_bytes());
+                line.push(b'\n');
+            } else {
+                line.extend_from_slice(b",\n");
+            }
+        }
+        line.push(b'{');
+        let number = |line: &mut Vec<u8>, x: f64| {
+            let start = line.len();
+            digits.write(line, x);
+            if line.len() == start {
+                line.extend_from_slice(b"null");
+            }
+        };
+        for (j, (&i, name)) in self.pick.iter().zip(&self.names).enumerate() {
+            if j > 0 {
+                line.push(b',');
+            }
+            serde_json::to_writer(&mut line, name.as_str())?;
+            line.push(b':');
+            if i < np {
+                serde_json::to_writer(&mut line, &prefix[i].1)?;
+                continue;
+            }
+            let sats = self.sats.get(i).copied().unwrap_or(false);
+            match row.fields.get(i - np).map(|f| &f.1) {
+                None | Some(Scalar::Null) => line.extend_from_slice(b"null"),
+                Some(Scalar::Str(r)) => serde_json::to_writer(&mut line, row.str(r))?,
+                Some(Scalar::Bool(b)) => {
+                    line.extend_from_slice(if *b { b"true" } else { b"false" })
+                }
+                Some(Scalar::U64(n)) if sats => number(&mut line, *n as f64 * 1e8),
+                Some(Scalar::I64(n)) if sats => number(&mut line, *n as f64 * 1e8),
+                Some(Scalar::U64(n)) => write!(line, "{n}")?,
+                Some(Scalar::I64(n)) => write!(line, "{n}")?,
+                Some(Scalar::F64(x)) if sats => number(&mut line, x * 1e8),
+                Some(Scalar::F64(x)) => number(&mut line, *x),
+            }
+        }
+        line.push(b'}');
+        if self.format == Format::Ndjson {
+            line.push(b'\n');
+        }
         let w = self
             .out
             .as_mut()
