@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{json, run_err, run_ok};
+use common::{json, minecalc, run_err, run_ok};
 
 /// A short run with capex (payback dates) and hashrate noise.
 const RUN: [&str; 12] = [
@@ -139,7 +139,8 @@ fn a_partial_file_holds_its_paths_and_the_fingerprint_not_the_shard() {
         assert!(lines[0].starts_with("#minecalc-mc-partial format=1 "));
         assert!(lines[1].starts_with("path,net_usd,payback_day,btc_price_usd_1,"));
         let rows = &lines[2..lines.len() - 1];
-        assert_eq!(lines.last().unwrap(), &format!("#end paths={}", rows.len()));
+        let end = format!("#end paths={} fnv=", rows.len());
+        assert!(lines.last().unwrap().starts_with(&end), "{t}");
         numbers.extend(
             rows.iter()
                 .map(|r| r.split(',').next().unwrap().parse::<usize>().unwrap()),
@@ -230,6 +231,26 @@ fn bad_merges_exit_2_naming_the_file() {
     std::fs::write(&edited, lines.join("\n") + "\n").unwrap();
     let e = merge(&[a.clone(), name(&edited), c.clone()]);
     assert!(e.contains(&format!("{}:5:", name(&edited))), "{e}");
+    // A value changed into another number: the checksum on the last line catches it.
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let cells: Vec<&str> = lines[3].split(',').collect();
+    let changed = cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i == 5 {
+                format!("{c}1")
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    lines[3] = changed;
+    let damaged = dir.path().join("damaged.csv");
+    std::fs::write(&damaged, lines.join("\n") + "\n").unwrap();
+    let e = merge(&[a.clone(), name(&damaged), c.clone()]);
+    assert!(e.contains(&name(&damaged)) && e.contains("checksum"), "{e}");
     // Binary bytes.
     let bin = dir.path().join("bin.csv");
     std::fs::write(&bin, [0xffu8, 0xfe, 0, 1, b'\n']).unwrap();
@@ -299,4 +320,78 @@ fn staged_capex_pays_back_when_the_summary_says() {
         let paid = if want.is_null() { 0.0 } else { 100.0 };
         assert_eq!(mc["paid_back_pct"].as_f64(), Some(paid), "price {price}");
     }
+}
+
+/// Hostile partial files: bytes flipped, cut anywhere, numbers replaced by hostile ones, lines
+/// doubled. Every merge exits 0 or 2 with one line, never panics, never prints inf or NaN.
+#[test]
+fn mutated_partial_files_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = with(&RUN, &["--days", "40", "--summary-only"]);
+    let args: Vec<&str> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !(1..=2).contains(i)) // the second --days wins otherwise: drop the first
+        .map(|(_, a)| *a)
+        .collect();
+    let files = shards(dir.path(), &args, &all(1), 1);
+    let text = std::fs::read(&files[0]).unwrap();
+    let hostile: [&[u8]; 6] = [
+        b"1e999",
+        b"-1",
+        b"NaN",
+        b"18446744073709551616",
+        b"",
+        b"\x1b[31m",
+    ];
+    let mut state = 7u64;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % n.max(1)
+    };
+    let file = dir.path().join("hostile.csv");
+    let mut exits = [0; 3];
+    for k in 0..60 {
+        let mut b = text.clone();
+        match k % 4 {
+            0 => {
+                let i = next(b.len());
+                b[i] = (next(256)) as u8;
+            }
+            1 => b.truncate(next(b.len())),
+            2 => {
+                let i = next(b.len());
+                let h = hostile[next(hostile.len())];
+                b.splice(i..(i + 3).min(b.len()), h.iter().copied());
+            }
+            _ => {
+                let lines: Vec<&[u8]> = text.split(|c| *c == b'\n').collect();
+                let i = next(lines.len());
+                let mut v: Vec<&[u8]> = lines.clone();
+                v.insert(i, lines[i]);
+                b = v.join(&b'\n');
+            }
+        }
+        std::fs::write(&file, &b).unwrap();
+        let mut a = with(&args, &["-f", "csv", "--merge"]);
+        a.push(file.to_str().unwrap());
+        let out = minecalc().args(common::pinned(&a)).output().unwrap();
+        let code = out.status.code().unwrap_or(-1);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(matches!(code, 0 | 2), "exit {code}: {err}");
+        if code == 2 {
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(!out.stderr.contains(&0x1b), "raw escape: {err}");
+        }
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !stdout.contains("inf") && !stdout.contains("NaN"),
+            "{stdout}"
+        );
+        exits[code as usize] += 1;
+    }
+    // Nearly every change is caught (a flipped byte can land where it changes nothing).
+    assert!(exits[2] >= 50, "{exits:?}");
 }

@@ -10,10 +10,11 @@
 //! path,net_usd,payback_day,btc_price_usd_1,hashprice_usd_per_ph_day_1,margin_usd_1,cumulative_margin_usd_1,cumulative_net_usd_1,btc_price_usd_2,…
 //! <A>,<net>,<payback day or empty>,<values of period 1>,<values of period 2>,…
 //! …one line per path, A to B-1 in order…
-//! #end paths=<B - A>
+//! #end paths=<B - A> fnv=<16 hex digits>
 //! ```
 //!
-//! Values are written in their shortest round-trip decimal form (with an exponent below 1e-5
+//! The end line's `fnv` is the FNV-1a hash of the path lines (with their newlines), so a
+//! damaged or edited value is caught. Values are written in their shortest round-trip decimal form (with an exponent below 1e-5
 //! and from 1e16), so they read back to the bit.
 //! The fingerprint is a stable hash (64-bit FNV-1a) of everything that defines the run — the
 //! scenario, the network model, the paths, volatilities, seed, period and bands, the minecalc
@@ -38,6 +39,9 @@ const MAGIC: &str = "#minecalc-mc-partial";
 /// 64-bit FNV-1a.
 struct Fnv(u64);
 
+/// FNV-1a's offset basis.
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
 impl std::fmt::Write for Fnv {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         for b in s.bytes() {
@@ -51,7 +55,7 @@ impl std::fmt::Write for Fnv {
 /// The run's fingerprint: a stable hash of the scenario, the network model and the Monte Carlo
 /// settings (paths, volatilities, seed, period, bands), with the minecalc and format versions.
 pub fn fingerprint(s: &Scenario, model: &NetworkModel, mc: &MonteCarlo) -> u64 {
-    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    let mut h = Fnv(FNV_START);
     // Debug text names every field and writes floats in round-trip form: any change shows.
     let _ = write!(
         h,
@@ -94,6 +98,7 @@ pub fn write_partial<W: Write>(
     debug_assert_eq!(set.per_path, c.values_per_path());
     writeln!(w, "{}", columns(periods))?;
     let mut line = String::new();
+    let mut check = Fnv(FNV_START);
     for (i, end) in set.ends.iter().enumerate() {
         line.clear();
         let _ = write!(line, "{},", set.first + i);
@@ -107,9 +112,10 @@ pub fn write_partial<W: Write>(
             number(&mut line, *v);
         }
         line.push('\n');
+        let _ = check.write_str(&line);
         w.write_all(line.as_bytes())?;
     }
-    writeln!(w, "#end paths={}", set.ends.len())
+    writeln!(w, "#end paths={} fnv={:016x}", set.ends.len(), check.0)
 }
 
 /// Appends `v` in its shortest round-trip form: plain decimals, or an exponent far from 1
@@ -223,7 +229,7 @@ fn header(part: &Part, want: u64, mc: &MonteCarlo, per_path: usize) -> Result<He
     // The fingerprint covers the paths and the periods; a header that disagrees was edited.
     if paths != mc.paths
         || shard.range(paths) != (first, end)
-        || periods * METRIC_NAMES.len() != per_path
+        || periods.checked_mul(METRIC_NAMES.len()) != Some(per_path)
     {
         return Err(Error::input(format!(
             "{at1}: the header's paths, shard and periods do not agree with each other or with this run"
@@ -302,6 +308,9 @@ pub fn merge(parts: &[Part], want: u64, mc: &MonteCarlo, c: &Central) -> Result<
     let mut next = 0usize;
     let mut last: Option<&str> = None;
     for (h, part) in &heads {
+        if h.first == h.end {
+            continue; // a shard without paths (more shards than paths) overlaps nothing
+        }
         if h.first < next {
             return Err(Error::input(format!(
                 "--merge {}: {} overlap {}'s",
@@ -318,9 +327,7 @@ pub fn merge(parts: &[Part], want: u64, mc: &MonteCarlo, c: &Central) -> Result<
             )));
         }
         next = h.end;
-        if h.end > h.first {
-            last = Some(&part.name);
-        }
+        last = Some(&part.name);
     }
     if next < mc.paths {
         return Err(Error::input(format!(
@@ -345,6 +352,7 @@ pub fn merge(parts: &[Part], want: u64, mc: &MonteCarlo, c: &Central) -> Result<
             )?;
         }
         let mut line_no = 2;
+        let mut check = Fnv(FNV_START);
         for p in h.first..h.end {
             line_no += 1;
             let at = format!("--merge {name}:{line_no}");
@@ -355,6 +363,8 @@ pub fn merge(parts: &[Part], want: u64, mc: &MonteCarlo, c: &Central) -> Result<
                     h.end - h.first
                 )));
             }
+            let _ = check.write_str(&buf);
+            let _ = check.write_str("\n");
             let slot = &mut set.samples[p * per_path..(p + 1) * per_path];
             set.ends[p] =
                 path_line(&buf, p, days, slot).map_err(|e| Error::input(format!("{at}: {e}")))?;
@@ -364,12 +374,20 @@ pub fn merge(parts: &[Part], want: u64, mc: &MonteCarlo, c: &Central) -> Result<
         let n = h.end - h.first;
         if !line_of(&mut *r, &mut buf, max, &at)? {
             return Err(Error::input(format!(
-                "{at}: the file ends without its `#end paths={n}` line (cut short?)"
+                "{at}: the file ends without its `#end paths={n} fnv=…` line (cut short?)"
             )));
         }
-        if buf != format!("#end paths={n}") {
+        let Some(fnv) = buf
+            .strip_prefix(&format!("#end paths={n} fnv="))
+            .and_then(|x| u64::from_str_radix(x, 16).ok())
+        else {
             return Err(Error::input(format!(
-                "{at}: expected `#end paths={n}` after the shard's {n} paths"
+                "{at}: expected `#end paths={n} fnv=…` after the shard's {n} paths"
+            )));
+        };
+        if fnv != check.0 {
+            return Err(Error::input(format!(
+                "--merge {name}: its paths do not match the checksum on its last line (the file was changed or damaged)"
             )));
         }
         let mut rest = [0u8; 1];
@@ -404,9 +422,10 @@ fn path_line(line: &str, p: usize, days: usize, slot: &mut [f64]) -> Result<Path
     }
     let number = |col: usize, v: &str| -> Result<f64, String> {
         match v.parse::<f64>() {
-            Ok(x) if x.is_finite() => Ok(x),
+            // Far beyond any run's figures; sums of 10 million paths of them stay finite.
+            Ok(x) if x.abs() <= 1e250 => Ok(x),
             _ => Err(format!(
-                "column {col}: \"{}\" is not a finite number",
+                "column {col}: \"{}\" is not a number a run gives",
                 crate::error::clip(v, 40)
             )),
         }
@@ -447,7 +466,7 @@ mod tests {
     fn fnv_is_the_published_function() {
         // FNV-1a 64 test vectors (the function's authors' tables): "" and "a".
         let h = |s: &str| {
-            let mut f = Fnv(0xcbf2_9ce4_8422_2325);
+            let mut f = Fnv(FNV_START);
             let _ = f.write_str(s);
             f.0
         };
