@@ -111,6 +111,21 @@ fn summary_only_and_the_response_model_merge_too() {
 }
 
 #[test]
+fn the_merge_draws_the_whole_runs_fan_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = shards(dir.path(), &RUN, &all(2), 2);
+    let whole = dir.path().join("whole.svg");
+    let merged = dir.path().join("merged.svg");
+    run_ok(&with(&RUN, &["--plot", whole.to_str().unwrap()]));
+    let mut a = with(&RUN, &["--plot", merged.to_str().unwrap(), "--merge"]);
+    a.extend(files.iter().map(|f| f.to_str().unwrap()));
+    run_ok(&a);
+    let svg = std::fs::read(&whole).unwrap();
+    assert!(svg.starts_with(b"<svg") || svg.starts_with(b"<?xml"));
+    assert_eq!(std::fs::read(&merged).unwrap(), svg);
+}
+
+#[test]
 fn a_partial_file_holds_its_paths_and_the_fingerprint_not_the_shard() {
     let dir = tempfile::tempdir().unwrap();
     let files = shards(dir.path(), &RUN, &all(3), 3);
