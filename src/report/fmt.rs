@@ -229,40 +229,53 @@ pub fn write_decimal(out: &mut Vec<u8>, m: f64, k: i32, digits: u8) -> bool {
     if n == 0 {
         return false;
     }
-    // All 16 places of n (< 10^13), zero-padded; its own digits are the last `digits`.
-    let mut d = [b'0'; 16];
+    // All 16 places of n (< 10^13), zero-padded, then 16 more zeros: its own digits are
+    // d[first..16], and a 16-byte copy from any of them reads zeros past the last.
+    let mut d = [b'0'; 32];
     let (hi, lo) = ((n / 100_000_000) as u32, (n % 100_000_000) as u32);
     eight_digits(&mut d[..8], hi);
-    eight_digits(&mut d[8..], lo);
+    eight_digits(&mut d[8..16], lo);
     let first = 16 - usize::from(digits);
-    let mut end = 16;
-    while end > first + 1 && d[end - 1] == b'0' {
-        end -= 1;
+    // Trailing zeros, eight places at a time: '0' bytes are zero after the xor.
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    let half = |i: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&d[i..i + 8]);
+        u64::from_le_bytes(b) ^ ZEROS
+    };
+    let mut zeros = (half(8).leading_zeros() / 8) as usize;
+    if zeros == 8 {
+        zeros += (half(0).leading_zeros() / 8) as usize;
     }
-    let digits = &d[first..end];
-    let sig = digits.len();
-    // Sign, then at most "0.0000" and 13 digits, or 16 digits and ".0".
-    let mut buf = [b'0'; 24];
+    // n > 0, so its first digit is not a zero.
+    let sig = (16 - zeros).saturating_sub(first).max(1);
+    // Sign, then at most "0.0000" and 13 digits, or 16 digits and ".0": 16-byte copies land
+    // within 40 bytes.
+    let mut buf = [b'0'; 40];
     let mut w = 0;
     if m < 0.0 {
         buf[0] = b'-';
         w = 1;
     }
+    let copy16 = |buf: &mut [u8; 40], at: usize, from: usize| {
+        buf[at..at + 16].copy_from_slice(&d[from..from + 16]);
+    };
     if exp < 0 {
         buf[w + 1] = b'.';
         w += (1 - exp) as usize;
-        buf[w..w + sig].copy_from_slice(digits);
+        copy16(&mut buf, w, first);
         w += sig;
     } else if sig as i32 - 1 <= exp {
-        buf[w..w + sig].copy_from_slice(digits);
-        w += exp as usize + 1; // the zeros are there already
+        copy16(&mut buf, w, first); // the digits, then zeros
+        w += exp as usize + 1;
         buf[w] = b'.';
+        buf[w + 1] = b'0';
         w += 2;
     } else {
         let point = exp as usize + 1;
-        buf[w..w + point].copy_from_slice(&digits[..point]);
+        copy16(&mut buf, w, first);
+        copy16(&mut buf, w + point + 1, first + point);
         buf[w + point] = b'.';
-        buf[w + point + 1..w + sig + 1].copy_from_slice(&digits[point..]);
         w += sig + 1;
     }
     out.extend_from_slice(&buf[..w]);
