@@ -2,6 +2,7 @@
 //! network view.
 
 pub mod backtest;
+pub mod mc_shard;
 pub mod montecarlo;
 pub mod netview;
 pub mod pivot;

@@ -321,10 +321,14 @@ fn bands_of(values: &mut [f64]) -> [f64; 5] {
 }
 
 /// What one path leaves behind besides its per-period samples.
-#[derive(Debug, Clone, Copy, Default)]
-struct PathEnd {
-    net_usd: f64,
-    payback_day: Option<u32>,
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PathEnd {
+    /// Margin over the horizon less capex, USD.
+    pub net_usd: f64,
+    /// The day (0 = the first) the path last paid back its capex: the first day its cumulative
+    /// margin less the capex spent so far is at or above zero after the last capex that put it
+    /// under water (`None`: not paid back at the end).
+    pub payback_day: Option<u32>,
 }
 
 /// One day of one path, as the per-path statistics read it.
@@ -561,36 +565,82 @@ impl<'a> PathRunner<'a> {
     }
 }
 
-/// Runs `mc` over the scenario on a network model.
-/// `progress` is called once per finished path (from any thread).
-pub fn run(
-    s: &Scenario,
-    model: &NetworkModel,
-    mc: &MonteCarlo,
-    progress: &(dyn Fn() + Sync),
-) -> Result<McResult, Error> {
-    run_on(s, model, mc, progress, false)
+/// Values [`PathSet`] keeps per path and period, in this order: the period's mean BTC price,
+/// mean hashprice, margin, cumulative margin at its end, cumulative margin less capex at its end.
+pub const METRIC_NAMES: [&str; METRICS] = [
+    "btc_price_usd",
+    "hashprice_usd_per_ph_day",
+    "margin_usd",
+    "cumulative_margin_usd",
+    "cumulative_net_usd",
+];
+
+/// The noise-free run a Monte Carlo run is built around: its days fix the horizon, its
+/// periods the bands.
+#[derive(Debug, Clone)]
+pub struct Central {
+    rows: Vec<(ProjectionRow, u64)>,
+    day_period: Vec<u32>,
+    spans: Vec<(NaiveDate, u32)>,
+    n_periods: usize,
 }
 
-/// [`run`], with `general` the engine and the books on every path.
-fn run_on(
-    s: &Scenario,
-    model: &NetworkModel,
-    mc: &MonteCarlo,
-    progress: &(dyn Fn() + Sync),
-    general: bool,
-) -> Result<McResult, Error> {
+impl Central {
+    /// Days every path runs.
+    pub fn days(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Values each path keeps: periods × [`METRIC_NAMES`] (none without bands).
+    pub fn values_per_path(&self) -> usize {
+        self.n_periods * METRICS
+    }
+}
+
+/// Some paths of a run (all of them, or one shard's): each path's per-period values
+/// ([`METRIC_NAMES`] for each period, periods in order) and its end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathSet {
+    /// The index of the first path.
+    pub first: usize,
+    /// Values per path.
+    pub per_path: usize,
+    /// `ends.len() × per_path` values, path by path.
+    pub samples: Vec<f64>,
+    /// One per path.
+    pub ends: Vec<PathEnd>,
+}
+
+impl PathSet {
+    /// Paths `first..first + n`, zeroed, with `per_path` values each.
+    pub fn zeroed(first: usize, n: usize, per_path: usize) -> PathSet {
+        PathSet {
+            first,
+            per_path,
+            samples: vec![0.0; n * per_path],
+            ends: vec![PathEnd::default(); n],
+        }
+    }
+
+    /// Path `first + i`'s values.
+    pub fn values(&self, i: usize) -> &[f64] {
+        &self.samples[i * self.per_path..(i + 1) * self.per_path]
+    }
+}
+
+/// Runs the central (noise-free) run and lays out its periods; errors when the whole run's
+/// bands would take more than [`MAX_SAMPLE_BYTES`].
+pub fn central(s: &Scenario, model: &NetworkModel, mc: &MonteCarlo) -> Result<Central, Error> {
     mc.validate()?;
     s.validate()?;
     // The central run fixes the horizon in days and the periods.
-    let mut central: Vec<(ProjectionRow, u64)> = Vec::new();
+    let mut rows: Vec<(ProjectionRow, u64)> = Vec::new();
     let mut push = |net: &NetDay, row: &ProjectionRow| {
-        central.push((row.clone(), net.epoch));
+        rows.push((row.clone(), net.epoch));
         Ok(())
     };
     run_days(s, model.drivers(s)?, &mut push)?;
-    let days = central.len();
-    let (day_period, spans) = periods(&central, mc.period);
+    let (day_period, spans) = periods(&rows, mc.period);
     let n_periods = if mc.bands { spans.len() } else { 0 };
     let per_path = n_periods * METRICS;
     let bytes = mc.paths.saturating_mul(per_path).saturating_mul(8);
@@ -603,16 +653,82 @@ fn run_on(
             MAX_SAMPLE_BYTES >> 20
         )));
     }
+    Ok(Central {
+        rows,
+        day_period,
+        spans,
+        n_periods,
+    })
+}
+
+/// Runs `mc` over the scenario on a network model.
+/// `progress` is called once per finished path (from any thread).
+pub fn run(
+    s: &Scenario,
+    model: &NetworkModel,
+    mc: &MonteCarlo,
+    progress: &(dyn Fn() + Sync),
+) -> Result<McResult, Error> {
+    let c = central(s, model, mc)?;
+    let paths = run_paths(s, model, mc, &c, 0..mc.paths, progress)?;
+    Ok(finish(s, mc, c, &paths))
+}
+
+/// [`run`], with `general` the engine and the books on every path.
+#[cfg(test)]
+fn run_on(
+    s: &Scenario,
+    model: &NetworkModel,
+    mc: &MonteCarlo,
+    progress: &(dyn Fn() + Sync),
+    general: bool,
+) -> Result<McResult, Error> {
+    let c = central(s, model, mc)?;
+    let paths = run_paths_on(s, model, mc, &c, 0..mc.paths, progress, general)?;
+    Ok(finish(s, mc, c, &paths))
+}
+
+/// Runs the paths `range` of `mc` (a shard's, or all of them); path `i` reads stream `i`
+/// whichever paths run beside it. `progress` is called once per finished path.
+pub fn run_paths(
+    s: &Scenario,
+    model: &NetworkModel,
+    mc: &MonteCarlo,
+    c: &Central,
+    range: std::ops::Range<usize>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<PathSet, Error> {
+    run_paths_on(s, model, mc, c, range, progress, false)
+}
+
+/// [`run_paths`], with `general` the engine and the books on every path.
+fn run_paths_on(
+    s: &Scenario,
+    model: &NetworkModel,
+    mc: &MonteCarlo,
+    c: &Central,
+    range: std::ops::Range<usize>,
+    progress: &(dyn Fn() + Sync),
+    general: bool,
+) -> Result<PathSet, Error> {
+    let Central {
+        rows: central,
+        day_period,
+        spans,
+        n_periods,
+    } = c;
+    let n_periods = *n_periods;
+    let days = central.len();
+    let per_path = n_periods * METRICS;
     let runner = if general {
         PathRunner::general(s, model, mc, days)
     } else {
         PathRunner::new(s, model, mc, days)?
     };
-    let capex = s.fleet.capex_usd;
-    let mut samples = vec![0.0f64; mc.paths * per_path];
-    let mut ends = vec![PathEnd::default(); mc.paths];
+    let mut set = PathSet::zeroed(range.start, range.len(), per_path);
     let run_path = |i: usize, slot: &mut [f64], end: &mut PathEnd| -> Result<(), Error> {
         let mut d = 0usize;
+        let mut spent = 0.0;
         let mut f = |row: &PathDay| {
             if n_periods > 0 {
                 let k = day_period[d] as usize;
@@ -623,7 +739,13 @@ fn run_on(
                 acc[3] = row.cumulative_margin_usd;
                 acc[4] = row.cumulative_net_usd;
             }
-            if capex > 0.0 && end.payback_day.is_none() && row.cumulative_net_usd >= 0.0 {
+            // Payback as the summary counts it: once capex is spent, and again after capex
+            // that puts the fleet back under water (a later deployment).
+            spent += row.capex_usd;
+            if row.capex_usd > 0.0 && row.cumulative_net_usd < 0.0 {
+                end.payback_day = None;
+            }
+            if spent > 0.0 && end.payback_day.is_none() && row.cumulative_net_usd >= 0.0 {
                 end.payback_day = Some(d as u32);
             }
             end.net_usd = row.cumulative_net_usd;
@@ -638,17 +760,33 @@ fn run_on(
         progress();
         Ok(())
     };
+    let first = range.start;
     if per_path > 0 {
-        samples
+        set.samples
             .par_chunks_mut(per_path)
-            .zip(ends.par_iter_mut())
+            .zip(set.ends.par_iter_mut())
             .enumerate()
-            .try_for_each(|(i, (slot, end))| run_path(i, slot, end))?;
+            .try_for_each(|(i, (slot, end))| run_path(first + i, slot, end))?;
     } else {
-        ends.par_iter_mut()
+        set.ends
+            .par_iter_mut()
             .enumerate()
-            .try_for_each(|(i, end)| run_path(i, &mut [], end))?;
+            .try_for_each(|(i, end)| run_path(first + i, &mut [], end))?;
     }
+    Ok(set)
+}
+
+/// The bands and the summary of a whole run's paths (`paths` holds every path, from 0).
+pub fn finish(s: &Scenario, mc: &MonteCarlo, c: Central, paths: &PathSet) -> McResult {
+    let Central {
+        rows: central,
+        spans,
+        n_periods,
+        ..
+    } = c;
+    let per_path = paths.per_path;
+    let samples = &paths.samples;
+    let capex = s.fleet.capex_usd;
     // Bands, in period order; each column gathered in path order.
     let mut bands = Vec::with_capacity(n_periods);
     let mut column = vec![0.0f64; mc.paths];
@@ -690,12 +828,12 @@ fn run_on(
             cumulative_loss_probability_pct: losses as f64 / mc.paths as f64 * 100.0,
         });
     }
-    let summary = summarize(s, mc, &central, &ends, capex);
-    Ok(McResult {
+    let summary = summarize(s, mc, &central, &paths.ends, capex);
+    McResult {
         bands,
         summary,
         central: central.into_iter().map(|(r, _)| r).collect(),
-    })
+    }
 }
 
 fn summarize(

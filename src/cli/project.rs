@@ -3,6 +3,7 @@
 use clap::Args;
 use serde_json::Value;
 
+use minecalc::analyses::sweep::Shard;
 use minecalc::inputs::scenario::Plan;
 use minecalc::model::fleet::{Fleet, FleetGroup, Retire, ShareBasis, Treasury};
 use minecalc::model::projection::{self, Aggregator, Horizon, Period, Projection, ProjectionRow};
@@ -41,6 +42,27 @@ pub struct ProjectArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub risk: super::risk::RiskArgs,
+    /// With --paths: run only shard K of N of the paths (each path keeps its own random stream)
+    /// and write them to a partial file, for batch runners (GNU parallel, Slurm job arrays,
+    /// Kubernetes Indexed Jobs); `--merge` turns the shards' files into the whole run's output.
+    #[arg(
+        long,
+        value_name = "K/N",
+        value_parser = Shard::parse,
+        help_heading = "Monte Carlo (--paths N --price-vol PCT)"
+    )]
+    pub shard: Option<Shard>,
+    /// With --paths: read the partial files the shards of this run wrote (give the flags they
+    /// ran with) and print what the unsharded run prints, in any format; a file from another
+    /// run, a missing or repeated shard and a cut-short file exit 2.
+    #[arg(
+        long,
+        value_name = "FILE",
+        num_args = 1..,
+        conflicts_with = "shard",
+        help_heading = "Monte Carlo (--paths N --price-vol PCT)"
+    )]
+    pub merge: Vec<std::path::PathBuf>,
 }
 
 /// Runs `minecalc project`.
@@ -59,6 +81,18 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     }
     let period: Period = super::args::period_or_default(a.period, format);
     let risk = &a.risk;
+    if !risk.is_monte_carlo() {
+        if a.shard.is_some() {
+            return Err(Error::input(
+                "--shard on project splits a Monte Carlo run's paths: it needs --paths N",
+            ));
+        }
+        if !a.merge.is_empty() {
+            return Err(Error::input(
+                "--merge reads the partial files of a Monte Carlo run: it needs --paths N and the flags the shards ran with",
+            ));
+        }
+    }
     let model = risk.model(&setup.spec, s)?;
     if a.summary {
         if risk.is_monte_carlo() {
@@ -86,6 +120,8 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
             period: a.period,
             output: &a.output,
             tags: &a.tag,
+            shard: a.shard,
+            merge: &a.merge,
         };
         return risk.run_monte_carlo(&out, &model, s, &setup.source);
     }

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use minecalc::analyses::mc_shard::{self, Part};
 use minecalc::analyses::montecarlo::{self, McSummary, MonteCarlo};
+use minecalc::analyses::sweep::Shard;
 use minecalc::error::Origin;
 use minecalc::model::network_model::NetworkModel;
 use minecalc::model::projection::{Period, Projection, Scenario};
@@ -86,6 +88,10 @@ pub struct McOutput<'a> {
     pub output: &'a OutputArgs,
     /// `--tag` columns.
     pub tags: &'a [(String, String)],
+    /// `--shard K/N`: run these paths only, into a partial file.
+    pub shard: Option<Shard>,
+    /// `--merge FILES`: the shards' partial files, read instead of running the paths.
+    pub merge: &'a [PathBuf],
 }
 
 /// Monte Carlo flags.
@@ -299,11 +305,30 @@ impl RiskArgs {
             bands: !m.summary_only,
         };
         mc.validate()?;
-        let bar = Progress::new(mc.paths as u64, "paths");
-        let tick = || bar.inc();
-        let result = montecarlo::run(s, model, &mc, &tick);
-        bar.finish();
-        let r = result?;
+        if a.shard.is_some() && self.plot.is_some() {
+            return Err(Error::input(
+                "--plot needs the whole run: draw it with --merge, not from a --shard",
+            ));
+        }
+        let central = montecarlo::central(s, model, &mc)?;
+        let fingerprint = mc_shard::fingerprint(s, model, &mc);
+        let paths = if !a.merge.is_empty() {
+            mc_shard::merge(&parts(a.merge), fingerprint, &mc, &central)?
+        } else {
+            let (first, end) = a.shard.unwrap_or(Shard::WHOLE).range(mc.paths);
+            let bar = Progress::new((end - first) as u64, "paths");
+            let tick = || bar.inc();
+            let result = montecarlo::run_paths(s, model, &mc, &central, first..end, &tick);
+            bar.finish();
+            result?
+        };
+        if let Some(shard) = a.shard {
+            let mut d = Dest::open(a.output.path())?;
+            mc_shard::write_partial(&mut d, fingerprint, &mc, shard, &central, &paths)?;
+            return d.commit();
+        }
+        let r = montecarlo::finish(s, &mc, central, &paths);
+        drop(paths);
         if let Some(path) = &self.plot {
             let title = format!(
                 "minecalc project: {} paths, price volatility {}/yr - {}",
@@ -336,6 +361,34 @@ impl RiskArgs {
         }
         w.finish()?.commit()
     }
+}
+
+/// The partial files `--merge` names, each opened (buffered) when the merge reads it.
+fn parts(files: &[PathBuf]) -> Vec<Part<'_>> {
+    files
+        .iter()
+        .map(|f| {
+            let name = f.display().to_string();
+            let shown = name.clone();
+            Part {
+                name,
+                open: Box::new(move || {
+                    let file = std::fs::File::open(f).map_err(|e| {
+                        let why = match e.kind() {
+                            std::io::ErrorKind::NotFound => "no such file".to_string(),
+                            _ => e.to_string(),
+                        };
+                        Error::input(format!("--merge {shown}: {why}"))
+                    })?;
+                    if file.metadata().is_ok_and(|m| m.is_dir()) {
+                        return Err(Error::input(format!("--merge {shown}: is a folder")));
+                    }
+                    Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file))
+                        as Box<dyn std::io::BufRead>)
+                }),
+            }
+        })
+        .collect()
 }
 
 /// The seed when `--seed` is not given.

@@ -185,6 +185,363 @@ impl Serializer for Flat {
     }
 }
 
+/// One field's value without a JSON value's allocation: what a CSV cell needs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    /// No value (`None`, a unit): an empty cell.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An unsigned integer.
+    U64(u64),
+    /// A signed integer.
+    I64(i64),
+    /// A float (rounded and formatted by the writer).
+    F64(f64),
+    /// Text: this range of the row's [`Scalars::text`].
+    Str(std::ops::Range<usize>),
+}
+
+/// A row's fields as scalars, reused from row to row (no allocation once warm).
+#[derive(Debug, Default)]
+pub struct Scalars {
+    /// (name, value), in declaration order.
+    pub fields: Vec<(&'static str, Scalar)>,
+    /// The text of the row's [`Scalar::Str`] values, back to back.
+    pub text: String,
+}
+
+impl Scalars {
+    /// Reads `row`'s fields (a struct of scalars, options of them, strings and unit
+    /// variants); an error for anything else (a nested struct, a sequence), which leaves the
+    /// caller to take the JSON-value path.
+    pub fn read<T: Serialize + ?Sized>(&mut self, row: &T) -> Result<(), FlatError> {
+        self.fields.clear();
+        self.text.clear();
+        row.serialize(RowScalars(self))
+    }
+
+    /// The text of a [`Scalar::Str`].
+    pub fn str(&self, r: &std::ops::Range<usize>) -> &str {
+        &self.text[r.clone()]
+    }
+}
+
+struct RowScalars<'a>(&'a mut Scalars);
+
+impl SerializeStruct for RowScalars<'_> {
+    type Ok = ();
+    type Error = FlatError;
+
+    fn serialize_field<V: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &V,
+    ) -> Result<(), FlatError> {
+        let v = value.serialize(OneScalar(&mut self.0.text))?;
+        self.0.fields.push((key, v));
+        Ok(())
+    }
+
+    fn end(self) -> Result<(), FlatError> {
+        Ok(())
+    }
+}
+
+/// Serializes a row (a struct) into its [`Scalars`].
+impl<'a> Serializer for RowScalars<'a> {
+    type Ok = ();
+    type Error = FlatError;
+    type SerializeSeq = Impossible<(), FlatError>;
+    type SerializeTuple = Impossible<(), FlatError>;
+    type SerializeTupleStruct = Impossible<(), FlatError>;
+    type SerializeTupleVariant = Impossible<(), FlatError>;
+    type SerializeMap = Impossible<(), FlatError>;
+    type SerializeStruct = RowScalars<'a>;
+    type SerializeStructVariant = Impossible<(), FlatError>;
+
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Self, FlatError> {
+        self.0.fields.reserve(len);
+        Ok(self)
+    }
+
+    fn serialize_bool(self, _: bool) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_i8(self, _: i8) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_i16(self, _: i16) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_i32(self, _: i32) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_i64(self, _: i64) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_u8(self, _: u8) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_u16(self, _: u16) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_u32(self, _: u32) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_u64(self, _: u64) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_f32(self, _: f32) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_f64(self, _: f64) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_char(self, _: char) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_str(self, _: &str) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_none(self) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_some<V: ?Sized + Serialize>(self, _: &V) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_unit(self) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+    ) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_newtype_struct<V: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: &V,
+    ) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_newtype_variant<V: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &V,
+    ) -> Result<(), FlatError> {
+        not_a_struct()
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, FlatError> {
+        not_a_struct()
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, FlatError> {
+        not_a_struct()
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, FlatError> {
+        not_a_struct()
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, FlatError> {
+        not_a_struct()
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, FlatError> {
+        not_a_struct()
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, FlatError> {
+        not_a_struct()
+    }
+}
+
+/// Serializes one field's value into a [`Scalar`] (its text appended to the row's), as
+/// serde_json's value serializer would make it: a unit and `None` are null, a unit variant is
+/// its name, a newtype struct is what it wraps.
+struct OneScalar<'a>(&'a mut String);
+
+fn not_a_scalar<T>() -> Result<T, FlatError> {
+    Err(FlatError("not a scalar".into()))
+}
+
+impl OneScalar<'_> {
+    fn text(self, s: &str) -> Scalar {
+        let start = self.0.len();
+        self.0.push_str(s);
+        Scalar::Str(start..self.0.len())
+    }
+}
+
+impl Serializer for OneScalar<'_> {
+    type Ok = Scalar;
+    type Error = FlatError;
+    type SerializeSeq = Impossible<Scalar, FlatError>;
+    type SerializeTuple = Impossible<Scalar, FlatError>;
+    type SerializeTupleStruct = Impossible<Scalar, FlatError>;
+    type SerializeTupleVariant = Impossible<Scalar, FlatError>;
+    type SerializeMap = Impossible<Scalar, FlatError>;
+    type SerializeStruct = Impossible<Scalar, FlatError>;
+    type SerializeStructVariant = Impossible<Scalar, FlatError>;
+
+    fn serialize_bool(self, v: bool) -> Result<Scalar, FlatError> {
+        Ok(Scalar::Bool(v))
+    }
+    fn serialize_i8(self, v: i8) -> Result<Scalar, FlatError> {
+        Ok(Scalar::I64(v.into()))
+    }
+    fn serialize_i16(self, v: i16) -> Result<Scalar, FlatError> {
+        Ok(Scalar::I64(v.into()))
+    }
+    fn serialize_i32(self, v: i32) -> Result<Scalar, FlatError> {
+        Ok(Scalar::I64(v.into()))
+    }
+    fn serialize_i64(self, v: i64) -> Result<Scalar, FlatError> {
+        // serde_json keeps a non-negative integer as unsigned; both print alike.
+        Ok(Scalar::I64(v))
+    }
+    fn serialize_u8(self, v: u8) -> Result<Scalar, FlatError> {
+        Ok(Scalar::U64(v.into()))
+    }
+    fn serialize_u16(self, v: u16) -> Result<Scalar, FlatError> {
+        Ok(Scalar::U64(v.into()))
+    }
+    fn serialize_u32(self, v: u32) -> Result<Scalar, FlatError> {
+        Ok(Scalar::U64(v.into()))
+    }
+    fn serialize_u64(self, v: u64) -> Result<Scalar, FlatError> {
+        Ok(Scalar::U64(v))
+    }
+    fn serialize_f32(self, _: f32) -> Result<Scalar, FlatError> {
+        // serde_json prints an f32 in its own shortest form: left to the JSON-value path.
+        not_a_scalar()
+    }
+    fn serialize_f64(self, v: f64) -> Result<Scalar, FlatError> {
+        Ok(if v.is_finite() {
+            Scalar::F64(v)
+        } else {
+            // serde_json makes a NaN or an infinity null.
+            Scalar::Null
+        })
+    }
+    fn serialize_char(self, v: char) -> Result<Scalar, FlatError> {
+        Ok(self.text(v.encode_utf8(&mut [0; 4])))
+    }
+    fn serialize_str(self, v: &str) -> Result<Scalar, FlatError> {
+        Ok(self.text(v))
+    }
+    fn collect_str<V: ?Sized + std::fmt::Display>(self, v: &V) -> Result<Scalar, FlatError> {
+        // Dates print straight into the row's text, without a String of their own.
+        use std::fmt::Write;
+        let start = self.0.len();
+        write!(self.0, "{v}").map_err(|e| FlatError(e.to_string()))?;
+        Ok(Scalar::Str(start..self.0.len()))
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<Scalar, FlatError> {
+        not_a_scalar()
+    }
+    fn serialize_none(self) -> Result<Scalar, FlatError> {
+        Ok(Scalar::Null)
+    }
+    fn serialize_some<V: ?Sized + Serialize>(self, v: &V) -> Result<Scalar, FlatError> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Scalar, FlatError> {
+        Ok(Scalar::Null)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Scalar, FlatError> {
+        Ok(Scalar::Null)
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<Scalar, FlatError> {
+        Ok(self.text(variant))
+    }
+    fn serialize_newtype_struct<V: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        v: &V,
+    ) -> Result<Scalar, FlatError> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<V: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &V,
+    ) -> Result<Scalar, FlatError> {
+        not_a_scalar()
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, FlatError> {
+        not_a_scalar()
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, FlatError> {
+        not_a_scalar()
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, FlatError> {
+        not_a_scalar()
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, FlatError> {
+        not_a_scalar()
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, FlatError> {
+        not_a_scalar()
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, FlatError> {
+        not_a_scalar()
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, FlatError> {
+        not_a_scalar()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -130,40 +130,181 @@ pub fn short_trimmed(v: f64) -> String {
 /// `x` rounded to `digits` significant digits (1 to 17): the nearest `f64` to the decimal
 /// with that many digits, so it prints without binary noise (0.060000000000000005 is 0.06).
 pub fn round_sig(x: f64, digits: u8) -> f64 {
+    if let Some((m, k)) = round_sig_decimal(x, digits) {
+        return compose(m, k);
+    }
     if !x.is_finite() || x == 0.0 {
         return x;
     }
-    let d = i32::from(digits.clamp(1, 17));
-    if d <= 13 {
-        // Fast path: m = x scaled to d digits and rounded, then m / 10^k (or m * 10^k). Both m
-        // and 10^k (k <= 22) are exact, so the one division or product is correctly rounded:
-        // the nearest f64 to the decimal m * 10^-k, as the slow path's parse gives.
-        let mut e = x.abs().log10().floor() as i32;
-        for _ in 0..2 {
-            let k = d - 1 - e;
-            if !(-22..=22).contains(&k) {
-                break;
-            }
-            let p = POW10[k.unsigned_abs() as usize];
-            let m = if k >= 0 {
-                (x * p).round()
-            } else {
-                (x / p).round()
-            };
-            let top = POW10[d as usize];
-            if m.abs() >= top {
-                e += 1; // log10 came out a hair low
-                continue;
-            }
-            if m.abs() < top / 10.0 {
-                e -= 1; // a hair high
-                continue;
-            }
-            return if k >= 0 { m / p } else { m * p };
-        }
-    }
-    let d = (d - 1) as usize;
+    let d = usize::from(digits.clamp(1, 17)) - 1;
     format!("{x:.d$e}").parse().unwrap_or(x)
+}
+
+/// The `f64` nearest to `m` × 10^-`k` (`|k|` <= 22): one correctly rounded division or product
+/// of two exact numbers.
+fn compose(m: f64, k: i32) -> f64 {
+    let p = POW10[k.unsigned_abs() as usize];
+    if k >= 0 {
+        m / p
+    } else {
+        m * p
+    }
+}
+
+/// `x` rounded to `digits` significant digits as a decimal `m` × 10^-`k`, where `m` is a whole
+/// number of exactly `digits` digits (its sign `x`'s): the fast path of [`round_sig`], for up
+/// to 13 digits and `|k|` <= 22; `None` elsewhere (zero, non-finite, more digits, far
+/// exponents), where [`round_sig`] rounds through a decimal string.
+pub fn round_sig_decimal(x: f64, digits: u8) -> Option<(f64, i32)> {
+    if !x.is_finite() || x == 0.0 {
+        return None;
+    }
+    let d = i32::from(digits.clamp(1, 17));
+    if d > 13 {
+        return None;
+    }
+    // m = x scaled to d digits and rounded, then m / 10^k (or m * 10^k). Both m and 10^k
+    // (k <= 22) are exact, so the one division or product is correctly rounded: the nearest
+    // f64 to the decimal m * 10^-k, as the slow path's parse gives.
+    let mut e = floor_log10_at_most(x.abs());
+    for _ in 0..2 {
+        let k = d - 1 - e;
+        if !(-22..=22).contains(&k) {
+            return None;
+        }
+        let p = POW10[k.unsigned_abs() as usize];
+        let m = if k >= 0 {
+            (x * p).round()
+        } else {
+            (x / p).round()
+        };
+        let top = POW10[d as usize];
+        if m.abs() >= top {
+            e += 1; // the estimate was low
+            continue;
+        }
+        if m.abs() < top / 10.0 {
+            e -= 1; // a hair high (rounding)
+            continue;
+        }
+        return Some((m, k));
+    }
+    None
+}
+
+/// floor(log10 `a`) for a positive finite `a`, or one less where `a` is below 1 (the caller
+/// corrects that); never more. From the binary exponent, without a logarithm.
+fn floor_log10_at_most(a: f64) -> i32 {
+    let biased = ((a.to_bits() >> 52) & 0x7ff) as i32;
+    if biased == 0 {
+        // Subnormal: rare enough for the logarithm.
+        return a.log10().floor() as i32;
+    }
+    let e2 = biased - 1023;
+    // floor(e2 · log10 2) (78913 / 2^18 is log10 2 to the precision this needs for |e2| <=
+    // 1650); a's mantissa in [1, 2) puts log10 a at most log10 2 above it.
+    let e = if e2 >= 0 {
+        (e2 * 78913) >> 18
+    } else {
+        -(((-e2) * 78913) >> 18) - 1
+    };
+    match usize::try_from(e + 1) {
+        Ok(i) if i < POW10.len() && a >= POW10[i] => e + 1,
+        _ => e,
+    }
+}
+
+/// Appends `m` × 10^-`k` (from [`round_sig_decimal`] with `digits`) as serde_json prints the
+/// `f64` nearest to it: its digits, trailing zeros dropped, in plain notation for decimal
+/// exponents -5 to 15 (`144.0`, `0.000459804878049`); `false` (nothing appended) for other
+/// exponents. The decimal has at most 13 significant digits, so its digits are the `f64`'s
+/// shortest round-trip digits.
+pub fn write_decimal(out: &mut Vec<u8>, m: f64, k: i32, digits: u8) -> bool {
+    // m has exactly `digits` digits, so the first one's decimal exponent is:
+    let exp = i32::from(digits) - 1 - k;
+    if !(-5..=15).contains(&exp) || digits > 13 {
+        return false;
+    }
+    let n = m.abs() as u64;
+    if n == 0 {
+        return false;
+    }
+    // All 16 places of n (< 10^13), zero-padded, then 16 more zeros: its own digits are
+    // d[first..16], and a 16-byte copy from any of them reads zeros past the last.
+    let mut d = [b'0'; 32];
+    let (hi, lo) = ((n / 100_000_000) as u32, (n % 100_000_000) as u32);
+    eight_digits(&mut d[..8], hi);
+    eight_digits(&mut d[8..16], lo);
+    let first = 16 - usize::from(digits);
+    // Trailing zeros, eight places at a time: '0' bytes are zero after the xor.
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    let half = |i: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&d[i..i + 8]);
+        u64::from_le_bytes(b) ^ ZEROS
+    };
+    let mut zeros = (half(8).leading_zeros() / 8) as usize;
+    if zeros == 8 {
+        zeros += (half(0).leading_zeros() / 8) as usize;
+    }
+    // n > 0, so its first digit is not a zero.
+    let sig = (16 - zeros).saturating_sub(first).max(1);
+    // Sign, then at most "0.0000" and 13 digits, or 16 digits and ".0": 16-byte copies land
+    // within 40 bytes.
+    let mut buf = [b'0'; 40];
+    let mut w = 0;
+    if m < 0.0 {
+        buf[0] = b'-';
+        w = 1;
+    }
+    let copy16 = |buf: &mut [u8; 40], at: usize, from: usize| {
+        buf[at..at + 16].copy_from_slice(&d[from..from + 16]);
+    };
+    if exp < 0 {
+        buf[w + 1] = b'.';
+        w += (1 - exp) as usize;
+        copy16(&mut buf, w, first);
+        w += sig;
+    } else if sig as i32 - 1 <= exp {
+        copy16(&mut buf, w, first); // the digits, then zeros
+        w += exp as usize + 1;
+        buf[w] = b'.';
+        buf[w + 1] = b'0';
+        w += 2;
+    } else {
+        let point = exp as usize + 1;
+        copy16(&mut buf, w, first);
+        copy16(&mut buf, w + point + 1, first + point);
+        buf[w + point] = b'.';
+        w += sig + 1;
+    }
+    out.extend_from_slice(&buf[..w]);
+    true
+}
+
+/// `v` (< 10^8) as 8 digits, zero-padded.
+fn eight_digits(out: &mut [u8], v: u32) {
+    for (half, x) in [v / 10_000, v % 10_000].into_iter().enumerate() {
+        let (a, b) = ((x / 100) as usize * 2, (x % 100) as usize * 2);
+        let o = &mut out[half * 4..half * 4 + 4];
+        o[0] = PAIRS[a];
+        o[1] = PAIRS[a + 1];
+        o[2] = PAIRS[b];
+        o[3] = PAIRS[b + 1];
+    }
+}
+
+/// "00" to "99".
+const PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// 10^`n` for `n` up to 22 (exact).
+pub fn pow10(n: u8) -> f64 {
+    POW10[usize::from(n).min(22)]
 }
 
 /// Powers of ten that f64 holds exactly.

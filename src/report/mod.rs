@@ -1,6 +1,6 @@
 //! Output: one writer per format, shared by every command, and `-o FILE` written atomically.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
@@ -98,15 +98,36 @@ impl Digits {
             Digits::Full => x,
             // Never fewer digits than the integer part and a tenth: a difficulty of
             // 141,668,107,417,558.2 keeps its last digits.
-            Digits::Significant(n) => {
-                let whole = if x.abs() >= 1.0 {
-                    (x.abs().log10().floor() as i64 + 2).clamp(1, 17) as u8
-                } else {
-                    1
-                };
-                fmt::round_sig(x, n.max(whole))
+            Digits::Significant(n) => fmt::round_sig(x, Self::digits_of(n, x)),
+        }
+    }
+
+    /// The significant digits `x` keeps at `n`: never fewer than its integer part and a tenth.
+    fn digits_of(n: u8, x: f64) -> u8 {
+        let a = x.abs();
+        // Below 0.99 · 10^(n-1) the integer part and a tenth fit in n digits (so no logarithm).
+        if a < 1.0 || a < 0.99 * fmt::pow10(n - 1) {
+            return n;
+        }
+        n.max((a.log10().floor() as i64).saturating_add(2).clamp(1, 17) as u8)
+    }
+
+    /// Appends `x` as this setting prints it in CSV: rounded as [`Digits::round`] rounds it,
+    /// in serde_json's form; nothing for a NaN or an infinity.
+    pub fn write(self, out: &mut Vec<u8>, x: f64) {
+        let Digits::Significant(n) = self else {
+            return json_f64(out, x);
+        };
+        if !x.is_finite() {
+            return;
+        }
+        let d = Self::digits_of(n, x);
+        if let Some((m, k)) = fmt::round_sig_decimal(x, d) {
+            if fmt::write_decimal(out, m, k, d) {
+                return;
             }
         }
+        json_f64(out, fmt::round_sig(x, d));
     }
 
     /// A JSON value with its floating-point numbers rounded (integers are exact already).
@@ -200,7 +221,6 @@ pub struct RowWriter<W: Write> {
     format: Format,
     style: Style,
     out: Option<W>,
-    csv: Option<csv::Writer<W>>,
     rows_written: usize,
     /// The names of the columns written (after `--columns`).
     names: Vec<String>,
@@ -216,6 +236,9 @@ pub struct RowWriter<W: Write> {
     postamble: Vec<String>,
     /// The assumptions JSON carries beside the rows (`{"meta": …, "rows": […]}`).
     meta: Option<Value>,
+    /// The CSV path's buffers, reused from row to row: the row's fields and the line.
+    scalars: flat::Scalars,
+    line: Vec<u8>,
 }
 
 /// The most rows the table holds (it is laid out at the end, so it keeps its rows in memory);
@@ -236,22 +259,10 @@ impl<W: Write> RowWriter<W> {
 
     /// A writer in `format` with `style`.
     pub fn new(format: Format, style: &Style, out: W) -> RowWriter<W> {
-        let (out, csv) = match format {
-            Format::Csv => (
-                None,
-                Some(
-                    csv::WriterBuilder::new()
-                        .has_headers(false)
-                        .from_writer(out),
-                ),
-            ),
-            _ => (Some(out), None),
-        };
         RowWriter {
             format,
             style: style.clone(),
-            out,
-            csv,
+            out: Some(out),
             rows_written: 0,
             names: Vec::new(),
             pick: Vec::new(),
@@ -262,6 +273,8 @@ impl<W: Write> RowWriter<W> {
             preamble: Vec::new(),
             postamble: Vec::new(),
             meta: None,
+            scalars: flat::Scalars::default(),
+            line: Vec::new(),
         }
     }
 
@@ -398,6 +411,18 @@ impl<W: Write> RowWriter<W> {
         prefix: &[(String, Value)],
         row: &T,
     ) -> Result<(), Error> {
+        // CSV, JSON and NDJSON of a plain struct: straight from its scalars to the text, no
+        // JSON values.
+        if self.format != Format::Table && self.scalars.read(row).is_ok() {
+            let scalars = std::mem::take(&mut self.scalars);
+            let result = if self.format == Format::Csv {
+                self.write_csv_row::<T>(prefix, &scalars)
+            } else {
+                self.write_json_row::<T>(prefix, &scalars)
+            };
+            self.scalars = scalars;
+            return result;
+        }
         // A plain struct flattens without a JSON object's hashing; one with flattened parts
         // (a sweep row) goes through the object.
         let fields: Vec<(std::borrow::Cow<'static, str>, Value)> = match flat::fields(row) {
@@ -430,14 +455,20 @@ impl<W: Write> RowWriter<W> {
         match self.format {
             Format::Csv => {
                 let values: Vec<Value> = self.pick.iter().map(|&i| value(i)).collect();
+                let mut line = std::mem::take(&mut self.line);
+                line.clear();
+                if self.rows_written == 0 && self.style.header {
+                    csv_record(&mut line, self.names.iter().map(|n| n.as_bytes()));
+                }
+                let cells: Vec<String> = values.iter().map(cell).collect();
+                csv_record(&mut line, cells.iter().map(|c| c.as_bytes()));
                 let w = self
-                    .csv
+                    .out
                     .as_mut()
                     .ok_or_else(|| Error::runtime("writer closed"))?;
-                if self.rows_written == 0 && self.style.header {
-                    w.write_record(&self.names)?;
-                }
-                w.write_record(values.iter().map(cell))?;
+                let written = w.write_all(&line);
+                self.line = line;
+                written?;
             }
             Format::Json | Format::Ndjson => {
                 let mut obj = serde_json::Map::new();
@@ -502,6 +533,141 @@ impl<W: Write> RowWriter<W> {
         Ok(())
     }
 
+    /// [`RowWriter::write_prefixed`] for CSV, from the row's scalars: each cell exactly as
+    /// the JSON-value path prints it (floats rounded to the style's digits, in serde_json's
+    /// shortest form; sats columns ×1e8; null and non-finite values empty), without building
+    /// a value or a string per cell.
+    fn write_csv_row<T: TableRow>(
+        &mut self,
+        prefix: &[(String, Value)],
+        row: &flat::Scalars,
+    ) -> Result<(), Error> {
+        use flat::Scalar;
+        if self.rows_written == 0 {
+            let names: Vec<&str> = row.fields.iter().map(|(k, _)| *k).collect();
+            self.setup::<T>(prefix, &names)?;
+        }
+        let digits = self.style.digits;
+        let np = prefix.len();
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        if self.rows_written == 0 && self.style.header {
+            csv_record(&mut line, self.names.iter().map(|n| n.as_bytes()));
+        }
+        let start = line.len();
+        for (j, &i) in self.pick.iter().enumerate() {
+            if j > 0 {
+                line.push(b',');
+            }
+            if i < np {
+                csv_field(&mut line, cell(&prefix[i].1).as_bytes());
+                continue;
+            }
+            let sats = self.sats.get(i).copied().unwrap_or(false);
+            match row.fields.get(i - np).map(|f| &f.1) {
+                None | Some(Scalar::Null) => {}
+                Some(Scalar::Str(r)) => csv_field(&mut line, row.str(r).as_bytes()),
+                Some(Scalar::Bool(b)) => {
+                    line.extend_from_slice(if *b { b"true" } else { b"false" })
+                }
+                // Numbers never need quotes.
+                Some(Scalar::U64(n)) if sats => digits.write(&mut line, *n as f64 * 1e8),
+                Some(Scalar::I64(n)) if sats => digits.write(&mut line, *n as f64 * 1e8),
+                Some(Scalar::U64(n)) => write!(line, "{n}")?,
+                Some(Scalar::I64(n)) => write!(line, "{n}")?,
+                Some(Scalar::F64(x)) if sats => digits.write(&mut line, x * 1e8),
+                Some(Scalar::F64(x)) => digits.write(&mut line, *x),
+            }
+        }
+        if line.len() == start {
+            // A record of one empty field is a quoted empty string, as the csv crate writes it.
+            line.extend_from_slice(b"\"\"");
+        }
+        line.push(b'\n');
+        let w = self
+            .out
+            .as_mut()
+            .ok_or_else(|| Error::runtime("writer closed"))?;
+        let written = w.write_all(&line);
+        self.line = line;
+        written?;
+        self.rows_written += 1;
+        Ok(())
+    }
+
+    /// [`RowWriter::write_prefixed`] for JSON and NDJSON, from the row's scalars: the object
+    /// serde_json writes for the JSON-value path, key by key (numbers as the CSV path prints
+    /// them; null for none, NaN or infinity).
+    fn write_json_row<T: TableRow>(
+        &mut self,
+        prefix: &[(String, Value)],
+        row: &flat::Scalars,
+    ) -> Result<(), Error> {
+        use flat::Scalar;
+        if self.rows_written == 0 {
+            let names: Vec<&str> = row.fields.iter().map(|(k, _)| *k).collect();
+            self.setup::<T>(prefix, &names)?;
+        }
+        let digits = self.style.digits;
+        let np = prefix.len();
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        if self.format == Format::Json {
+            if self.rows_written == 0 {
+                line.extend_from_slice(self.json_open()?.as_bytes());
+                line.push(b'\n');
+            } else {
+                line.extend_from_slice(b",\n");
+            }
+        }
+        line.push(b'{');
+        let number = |line: &mut Vec<u8>, x: f64| {
+            let start = line.len();
+            digits.write(line, x);
+            if line.len() == start {
+                line.extend_from_slice(b"null");
+            }
+        };
+        for (j, (&i, name)) in self.pick.iter().zip(&self.names).enumerate() {
+            if j > 0 {
+                line.push(b',');
+            }
+            serde_json::to_writer(&mut line, name.as_str())?;
+            line.push(b':');
+            if i < np {
+                serde_json::to_writer(&mut line, &prefix[i].1)?;
+                continue;
+            }
+            let sats = self.sats.get(i).copied().unwrap_or(false);
+            match row.fields.get(i - np).map(|f| &f.1) {
+                None | Some(Scalar::Null) => line.extend_from_slice(b"null"),
+                Some(Scalar::Str(r)) => serde_json::to_writer(&mut line, row.str(r))?,
+                Some(Scalar::Bool(b)) => {
+                    line.extend_from_slice(if *b { b"true" } else { b"false" })
+                }
+                Some(Scalar::U64(n)) if sats => number(&mut line, *n as f64 * 1e8),
+                Some(Scalar::I64(n)) if sats => number(&mut line, *n as f64 * 1e8),
+                Some(Scalar::U64(n)) => write!(line, "{n}")?,
+                Some(Scalar::I64(n)) => write!(line, "{n}")?,
+                Some(Scalar::F64(x)) if sats => number(&mut line, x * 1e8),
+                Some(Scalar::F64(x)) => number(&mut line, *x),
+            }
+        }
+        line.push(b'}');
+        if self.format == Format::Ndjson {
+            line.push(b'\n');
+        }
+        let w = self
+            .out
+            .as_mut()
+            .ok_or_else(|| Error::runtime("writer closed"))?;
+        let written = w.write_all(&line);
+        self.line = line;
+        written?;
+        self.rows_written += 1;
+        Ok(())
+    }
+
     /// Writes one row.
     pub fn write<T: TableRow>(&mut self, row: &T) -> Result<(), Error> {
         self.write_prefixed(&[], row)
@@ -509,11 +675,6 @@ impl<W: Write> RowWriter<W> {
 
     /// Ends the output (closes the JSON array, renders the table) and returns the writer.
     pub fn finish(mut self) -> Result<W, Error> {
-        if let Some(w) = self.csv.take() {
-            return w
-                .into_inner()
-                .map_err(|e| Error::Io(io::Error::new(e.error().kind(), e.error().to_string())));
-        }
         let mut w = self
             .out
             .take()
@@ -718,6 +879,51 @@ pub fn write_all_prefixed<T: TableRow>(
     w.finish()?.commit()
 }
 
+/// A float as serde_json prints it (its shortest round-trip form, `144.0` for a whole
+/// number); nothing for a NaN or an infinity (JSON's null, an empty cell).
+fn json_f64(buf: &mut Vec<u8>, x: f64) {
+    if x.is_finite() {
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *buf, &x);
+    }
+}
+
+/// Appends one CSV field as the csv crate writes it: in double quotes (inner quotes doubled)
+/// when it holds a comma, a quote, a CR or a LF; as it is otherwise.
+fn csv_field(line: &mut Vec<u8>, field: &[u8]) {
+    if field
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        line.push(b'"');
+        for &b in field {
+            if b == b'"' {
+                line.push(b'"');
+            }
+            line.push(b);
+        }
+        line.push(b'"');
+    } else {
+        line.extend_from_slice(field);
+    }
+}
+
+/// Appends one CSV record and its `\n` (a record that would be empty, one empty field, is
+/// `""`, as the csv crate writes it).
+fn csv_record<'a>(line: &mut Vec<u8>, fields: impl Iterator<Item = &'a [u8]>) {
+    let start = line.len();
+    for (j, f) in fields.enumerate() {
+        if j > 0 {
+            line.push(b',');
+        }
+        csv_field(line, f);
+    }
+    if line.len() == start {
+        line.extend_from_slice(b"\"\"");
+    }
+    line.push(b'\n');
+}
+
 /// A JSON value as a CSV cell: numbers as serde_json prints them, null as empty.
 fn cell(v: &Value) -> String {
     match v {
@@ -762,6 +968,108 @@ mod tests {
         assert_eq!("full".parse::<Digits>(), Ok(Digits::Full));
         assert_eq!("7".parse::<Digits>(), Ok(Digits::Significant(7)));
         assert!("0".parse::<Digits>().is_err() && "18".parse::<Digits>().is_err());
+    }
+
+    /// The CSV path's numbers are the JSON-value path's, byte for byte: every digits setting,
+    /// magnitudes from 1e-30 to 1e30, both signs, whole numbers, halfway cases and the edges
+    /// of plain notation.
+    #[test]
+    fn csv_numbers_print_as_serde_json_prints_the_rounded_value() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            144.0,
+            1e15,
+            1e16,
+            9.999_999_999_999e15,
+            1e-5,
+            9.99e-6,
+            0.000_459_804_878_049,
+            137_463_212_013_210.8,
+            999.999_999_999_9,
+            0.5,
+            2.5,
+            1e22,
+            1e23,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            123_456_789_012_345.6,
+            0.1 + 0.2,
+            4464.000000001099,
+        ];
+        let mut x = 1.234_567_890_123_456_7e-30_f64;
+        while x < 1e30 {
+            values.extend([
+                x,
+                x * 0.999_999_999_7,
+                x * 1.000_000_000_3,
+                x.round(),
+                x * 7.0,
+            ]);
+            x *= 1.377;
+        }
+        let negatives: Vec<f64> = values.iter().map(|v| -v).collect();
+        values.extend(negatives);
+        let mut settings = vec![Digits::Full];
+        settings.extend((1..=17).map(Digits::Significant));
+        let mut n = 0;
+        for d in settings {
+            for &v in &values {
+                let mut fast = Vec::new();
+                d.write(&mut fast, v);
+                let mut slow = Vec::new();
+                json_f64(&mut slow, d.round(v));
+                let want = cell(&serde_json::to_value(d.round(v)).unwrap());
+                assert_eq!(slow, want.as_bytes(), "{d:?} {v:e}");
+                assert_eq!(String::from_utf8(fast).unwrap(), want, "{d:?} {v:e}");
+                n += 1;
+            }
+        }
+        assert!(n > 10_000, "{n}");
+        let mut out = Vec::new();
+        Digits::default().write(&mut out, f64::NAN);
+        Digits::default().write(&mut out, f64::INFINITY);
+        assert!(out.is_empty());
+    }
+
+    /// The CSV encoder quotes as the csv crate does.
+    #[test]
+    fn csv_records_match_the_csv_crate() {
+        let fields = [
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "line\nbreak",
+            "cr\rhere",
+            " spaced ",
+            "\"",
+            "é,ü",
+            "#hash",
+            "'quote'",
+        ];
+        let mut records: Vec<Vec<&str>> = vec![vec![""], vec!["", ""], vec!["x"]];
+        for a in fields {
+            for b in fields {
+                records.push(vec![a, b]);
+                records.push(vec![a]);
+            }
+        }
+        for r in records {
+            let mut ours = Vec::new();
+            csv_record(&mut ours, r.iter().map(|f| f.as_bytes()));
+            let mut w = csv::WriterBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_writer(Vec::new());
+            w.write_record(&r).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(w.into_inner().unwrap()).unwrap(),
+                "{r:?}"
+            );
+        }
     }
 
     #[test]
