@@ -56,6 +56,124 @@ fn not_a_struct<T>() -> Result<T, FlatError> {
     Err(FlatError("a row must be a struct".into()))
 }
 
+/// The serializer methods for everything but a struct, each refusing it: a row must be a struct.
+macro_rules! only_structs {
+    () => {
+        fn serialize_bool(self, _: bool) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_i8(self, _: i8) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_i16(self, _: i16) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_i32(self, _: i32) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_i64(self, _: i64) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_u8(self, _: u8) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_u16(self, _: u16) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_u32(self, _: u32) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_u64(self, _: u64) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_f32(self, _: f32) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_f64(self, _: f64) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_char(self, _: char) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_str(self, _: &str) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_bytes(self, _: &[u8]) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_none(self) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_some<V: ?Sized + Serialize>(self, _: &V) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_unit(self) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_unit_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+        ) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_newtype_struct<V: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: &V,
+        ) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_newtype_variant<V: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &V,
+        ) -> Result<Self::Ok, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleStruct, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, FlatError> {
+            not_a_struct()
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant, FlatError> {
+            not_a_struct()
+        }
+    };
+}
+
 impl Serializer for Flat {
     type Ok = Vec<(&'static str, Value)>;
     type Error = FlatError;
@@ -71,118 +189,7 @@ impl Serializer for Flat {
         Ok(Fields(Vec::with_capacity(len)))
     }
 
-    fn serialize_bool(self, _: bool) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_i8(self, _: i8) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_i16(self, _: i16) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_i32(self, _: i32) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_i64(self, _: i64) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_u8(self, _: u8) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_u16(self, _: u16) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_u32(self, _: u32) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_u64(self, _: u64) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_f32(self, _: f32) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_f64(self, _: f64) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_char(self, _: char) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_str(self, _: &str) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_none(self) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_some<V: ?Sized + Serialize>(self, _: &V) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_unit(self) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-    ) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_newtype_struct<V: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: &V,
-    ) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_newtype_variant<V: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &V,
-    ) -> Result<Self::Ok, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, FlatError> {
-        not_a_struct()
-    }
+    only_structs!();
 }
 
 /// One field's value without a JSON value's allocation: what a CSV cell needs.
@@ -265,118 +272,7 @@ impl<'a> Serializer for RowScalars<'a> {
         Ok(self)
     }
 
-    fn serialize_bool(self, _: bool) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_i8(self, _: i8) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_i16(self, _: i16) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_i32(self, _: i32) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_i64(self, _: i64) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_u8(self, _: u8) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_u16(self, _: u16) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_u32(self, _: u32) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_u64(self, _: u64) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_f32(self, _: f32) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_f64(self, _: f64) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_char(self, _: char) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_str(self, _: &str) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_none(self) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_some<V: ?Sized + Serialize>(self, _: &V) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_unit(self) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-    ) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_newtype_struct<V: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: &V,
-    ) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_newtype_variant<V: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &V,
-    ) -> Result<(), FlatError> {
-        not_a_struct()
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, FlatError> {
-        not_a_struct()
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, FlatError> {
-        not_a_struct()
-    }
+    only_structs!();
 }
 
 /// Serializes one field's value into a [`Scalar`] (its text appended to the row's), as
