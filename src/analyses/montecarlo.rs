@@ -31,7 +31,7 @@ use serde::Serialize;
 use crate::error::Error;
 use std::sync::Arc;
 
-use crate::model::engine::{DayDrivers, Drivers, Engine, NetDay};
+use crate::model::engine::{ChainWalk, DayDrivers, Drivers, NetDay};
 use crate::model::lean::{discount_factors, DayIn, DayOut, LeanChain, LeanFleet};
 use crate::model::network_model::NetworkModel;
 use crate::model::projection::{run_days, walk, Horizon, Period, ProjectionRow, Scenario};
@@ -99,8 +99,13 @@ pub struct NoisyDrivers<D> {
 #[derive(Debug, Clone)]
 struct Noise {
     rng: ChaCha8Rng,
-    price_vol: f64,
     hashrate_vol: f64,
+    /// Each day's drift and scale of the price's log: `-σ²/2 · dt` and `σ · √dt`.
+    price_drift: f64,
+    price_scale: f64,
+    /// The same for the hashrate's.
+    hashrate_drift: f64,
+    hashrate_scale: f64,
     log_price: f64,
     log_hashrate: f64,
 }
@@ -120,24 +125,31 @@ impl Noise {
     fn new(seed: u64, path: u64, price_vol: f64, hashrate_vol: f64) -> Noise {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(path);
+        // The day's step is `-0.5 * s * s * dt + s * dt.sqrt() * z`: both products of `s` and
+        // `dt` are the same every day, so they are computed once (the same operations in the
+        // same order, so the same values).
+        let dt = 1.0 / 365.0;
+        let drift = |s: f64| -0.5 * s * s * dt;
+        let scale = |s: f64| s * f64::sqrt(dt);
         Noise {
             rng,
-            price_vol,
             hashrate_vol,
+            price_drift: drift(price_vol),
+            price_scale: scale(price_vol),
+            hashrate_drift: drift(hashrate_vol),
+            hashrate_scale: scale(hashrate_vol),
             log_price: 0.0,
             log_hashrate: 0.0,
         }
     }
 
+    #[inline]
     fn step(&mut self) {
-        let dt = 1.0 / 365.0;
         let z: f64 = StandardNormal.sample(&mut self.rng);
-        let s = self.price_vol;
-        self.log_price += -0.5 * s * s * dt + s * dt.sqrt() * z;
+        self.log_price += self.price_drift + self.price_scale * z;
         if self.hashrate_vol > 0.0 {
             let z: f64 = StandardNormal.sample(&mut self.rng);
-            let s = self.hashrate_vol;
-            self.log_hashrate += -0.5 * s * s * dt + s * dt.sqrt() * z;
+            self.log_hashrate += self.hashrate_drift + self.hashrate_scale * z;
         }
     }
 }
@@ -389,39 +401,17 @@ enum Lane {
     },
     OwnChain {
         fleet: LeanFleet,
-        drivers: Vec<DayDrivers>,
+        drivers: CentralDrivers,
         factors: Arc<[f64]>,
     },
 }
 
-/// [`NoisyDrivers`] over drivers computed before, for an engine that asks for each day once,
-/// in order from the first (as [`Engine::step`] does): the same factors on the same days,
-/// counted by call instead of by date.
-struct ReplayNoise<'a> {
-    days: &'a [DayDrivers],
-    next: usize,
-    noise: Noise,
-}
-
-impl Drivers for ReplayNoise<'_> {
-    fn uses_prev(&self) -> bool {
-        false
-    }
-
-    fn day(&mut self, _date: NaiveDate, _prev: Option<&NetDay>) -> DayDrivers {
-        let i = self.next.min(self.days.len() - 1);
-        if self.next > 0 {
-            self.noise.step();
-        }
-        self.next += 1;
-        let n = &self.noise;
-        let mut dd = self.days[i];
-        dd.price_usd *= n.log_price.exp();
-        if n.hashrate_vol > 0.0 {
-            dd.hashrate_hs *= n.log_hashrate.exp();
-        }
-        dd
-    }
+/// The central run's drivers by day, as arrays: what a path's chain walk reads of each day.
+#[derive(Debug, Default)]
+struct CentralDrivers {
+    price_usd: Vec<f64>,
+    hashrate_hs: Vec<f64>,
+    fees_btc_per_block: Vec<f64>,
 }
 
 impl<'a> PathRunner<'a> {
@@ -441,9 +431,13 @@ impl<'a> PathRunner<'a> {
         let factors = discount_factors(fleet.discount_rate(), days);
         if mc.hashrate_vol > 0.0 {
             let mut d = model.drivers(&r.scenario)?;
-            let drivers = (0..days as u64)
-                .map(|i| d.day(s.start() + chrono::Days::new(i), None))
-                .collect();
+            let mut drivers = CentralDrivers::default();
+            for i in 0..days as u64 {
+                let dd = d.day(s.start() + chrono::Days::new(i), None);
+                drivers.price_usd.push(dd.price_usd);
+                drivers.hashrate_hs.push(dd.hashrate_hs);
+                drivers.fees_btc_per_block.push(dd.fees_btc_per_block);
+            }
             r.lane = Lane::OwnChain {
                 fleet,
                 drivers,
@@ -539,22 +533,33 @@ impl<'a> PathRunner<'a> {
                 drivers,
                 factors,
             } => {
-                let noisy = ReplayNoise {
-                    days: drivers,
-                    next: 0,
-                    noise: Noise::new(mc.seed, i as u64, mc.price_vol, mc.hashrate_vol),
-                };
-                let mut engine = Engine::new(&self.scenario.network, noisy);
+                // What the engine would give the lean loop of each day over the central
+                // drivers times this path's factors, from the chain alone: the same factors on
+                // the same days (counted by day, not by date), the same chain arithmetic.
+                let mut noise = Noise::new(mc.seed, i as u64, mc.price_vol, mc.hashrate_vol);
+                let mut walk = ChainWalk::new(&self.scenario.network);
+                let n = self.days;
+                let (price, hashrate, fees, factor) = (
+                    &drivers.price_usd[..n],
+                    &drivers.hashrate_hs[..n],
+                    &drivers.fees_btc_per_block[..n],
+                    &factors[..n],
+                );
                 fleet.run(
-                    self.days,
+                    n,
                     |d| {
-                        let net = engine.step();
+                        if d > 0 {
+                            noise.step();
+                        }
+                        let price = price[d] * noise.log_price.exp();
+                        let hashrate = hashrate[d] * noise.log_hashrate.exp();
+                        let (blocks, hashvalue) = walk.day(hashrate, fees[d]);
                         DayIn {
-                            hashvalue: net.hashvalue_btc_per_ph_day,
-                            price: net.price_usd,
-                            hashrate: net.hashrate_hs,
-                            blocks: net.blocks,
-                            factor: factors[d],
+                            hashvalue,
+                            price,
+                            hashrate,
+                            blocks,
+                            factor: factor[d],
                         }
                     },
                     |_, d, o| f(&path_day(d, o)),

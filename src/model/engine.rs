@@ -274,6 +274,153 @@ impl<D: Drivers> Engine<D> {
     }
 }
 
+/// An engine's chain alone, for a caller that needs of each day only its blocks and hashvalue
+/// (the lean loop's Monte Carlo paths with hashrate noise): the height, epoch, era, subsidy,
+/// difficulty and the epoch's elapsed time, stepped a day at a time on the day's hashrate and
+/// fees. Each day does the floating-point operations of [`Engine::step`] that the blocks, the
+/// hashvalue and the chain's state depend on, in the same order, so they equal the engine's to
+/// the bit (a test compares them); it keeps no date and no record of the day, and holds the
+/// next boundary and the epoch's constants between days instead of computing them each day.
+/// Retargets and halvings split the day exactly as the engine splits it. No hashprice path:
+/// the hashvalue is the network's.
+#[derive(Debug, Clone)]
+pub struct ChainWalk {
+    x: f64,
+    epoch: u64,
+    era: u64,
+    subsidy_btc: f64,
+    difficulty: f64,
+    epoch_elapsed_s: f64,
+    pending_halving_mark: Option<u64>,
+    /// `difficulty * HASHES_PER_DIFFICULTY` (the engine's rate divisor).
+    hashes: f64,
+    /// `reward_scale / difficulty` (the engine's hashvalue factor).
+    reward: f64,
+    b_retarget: f64,
+    b_era: f64,
+    b_mark: f64,
+    /// The nearest of the three.
+    boundary: f64,
+}
+
+/// BTC a PH/s earns per second per BTC of reward, times the difficulty.
+const REWARD_SCALE: f64 = PH / chain::HASHES_PER_DIFFICULTY;
+
+impl ChainWalk {
+    /// The chain at 00:00 UTC of `state.date`, as [`Engine::new`] starts it.
+    pub fn new(state: &NetworkState) -> ChainWalk {
+        let next = state.height + 1;
+        let epoch = chain::epoch_of(next);
+        let era = chain::halvings_at(next);
+        let mined_in_epoch = (next - epoch * RETARGET_INTERVAL_BLOCKS) as f64;
+        let first_of_era = era * HALVING_INTERVAL_BLOCKS;
+        let mut w = ChainWalk {
+            x: state.height as f64 + state.block_progress.clamp(0.0, 1.0 - f64::EPSILON),
+            epoch,
+            era,
+            subsidy_btc: chain::subsidy_btc(next),
+            difficulty: state.difficulty,
+            epoch_elapsed_s: state
+                .epoch_elapsed_s
+                .unwrap_or(mined_in_epoch * chain::TARGET_SPACING_S),
+            pending_halving_mark: (era >= 1 && next == first_of_era).then_some(first_of_era),
+            hashes: 0.0,
+            reward: 0.0,
+            b_retarget: 0.0,
+            b_era: 0.0,
+            b_mark: 0.0,
+            boundary: 0.0,
+        };
+        w.settle();
+        w
+    }
+
+    /// The boundaries and the difficulty's constants after a change of epoch, era or mark.
+    fn settle(&mut self) {
+        self.b_retarget = ((self.epoch + 1) * RETARGET_INTERVAL_BLOCKS - 1) as f64;
+        self.b_era = ((self.era + 1) * HALVING_INTERVAL_BLOCKS - 1) as f64;
+        self.b_mark = self
+            .pending_halving_mark
+            .map_or(f64::INFINITY, |h| h as f64);
+        self.boundary = self.b_retarget.min(self.b_era).min(self.b_mark);
+        self.hashes = self.difficulty * chain::HASHES_PER_DIFFICULTY;
+        self.reward = REWARD_SCALE / self.difficulty;
+    }
+
+    /// Difficulty in force now.
+    pub fn difficulty(&self) -> f64 {
+        self.difficulty
+    }
+
+    /// The next day at `hashrate_hs` and `fees_btc_per_block`: its expected blocks and the BTC
+    /// 1 PH/s earns ([`NetDay::blocks`], [`NetDay::hashvalue_btc_per_ph_day`]).
+    #[inline]
+    pub fn day(&mut self, hashrate_hs: f64, fees_btc_per_block: f64) -> (f64, f64) {
+        // The engine's first segment (t = 0, so the day's remaining seconds are all of it).
+        let rate = hashrate_hs / self.hashes;
+        let rem = chain::SECONDS_PER_DAY;
+        let dt_to_boundary = (self.boundary - self.x) / rate;
+        if dt_to_boundary <= rem {
+            return self.split_day(hashrate_hs, fees_btc_per_block);
+        }
+        // No boundary today: one segment, added to the engine's zeros as it adds them.
+        let seg_blocks = rate * rem;
+        let blocks = 0.0 + seg_blocks;
+        let hashvalue = 0.0 + self.reward * rem * (self.subsidy_btc + fees_btc_per_block);
+        self.epoch_elapsed_s += rem;
+        self.x += seg_blocks;
+        (blocks, hashvalue)
+    }
+
+    /// A day with a boundary in it: [`Engine::step`]'s segment loop.
+    #[cold]
+    #[inline(never)]
+    fn split_day(&mut self, hashrate_hs: f64, fees_btc_per_block: f64) -> (f64, f64) {
+        let mut t = 0.0_f64;
+        let mut blocks = 0.0;
+        let mut hashvalue = 0.0;
+        loop {
+            let rate = hashrate_hs / self.hashes;
+            let rem = chain::SECONDS_PER_DAY - t;
+            let boundary = self.boundary;
+            let dt_to_boundary = (boundary - self.x) / rate;
+            let reached = dt_to_boundary <= rem;
+            let dt = if reached {
+                dt_to_boundary.max(0.0)
+            } else {
+                rem
+            };
+            let seg_blocks = rate * dt;
+            blocks += seg_blocks;
+            hashvalue += self.reward * dt * (self.subsidy_btc + fees_btc_per_block);
+            self.epoch_elapsed_s += dt;
+            t += dt;
+            if !reached {
+                self.x += seg_blocks;
+                break;
+            }
+            self.x = boundary;
+            if boundary == self.b_mark {
+                self.pending_halving_mark = None;
+            }
+            if boundary == self.b_retarget {
+                let new = chain::retarget(self.difficulty, self.epoch_elapsed_s);
+                self.epoch += 1;
+                self.difficulty = new;
+                self.epoch_elapsed_s = 0.0;
+            }
+            if boundary == self.b_era {
+                self.era += 1;
+                let first = self.era * HALVING_INTERVAL_BLOCKS;
+                self.subsidy_btc = chain::subsidy_btc(first);
+                self.pending_halving_mark = Some(first);
+            }
+            self.settle();
+        }
+        (blocks, hashvalue)
+    }
+}
+
 /// Rolls a network state forward to `date` along `drivers` (the model's estimate of the state
 /// then). A date on or before the state's returns it unchanged.
 pub fn roll_forward<D: Drivers>(state: &NetworkState, drivers: D, date: NaiveDate) -> NetworkState {
