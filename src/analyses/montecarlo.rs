@@ -978,6 +978,62 @@ mod tests {
         assert!(lean >= 10, "{lean}");
     }
 
+    /// The hashrate-noise lane (each path walks its own chain) against the engine and the books
+    /// where the chain is hardest: starts mid-epoch and mid-block, with and without the epoch's
+    /// elapsed time, days or years before the 2028 halving or on its first block, horizons from
+    /// a few days to years (through retargets and the halving), hashrate volatility from low to
+    /// high (retargets swinging to their 4x clamp), with and without price noise.
+    #[test]
+    fn the_own_chain_lane_equals_the_engine_across_retargets_and_halvings() {
+        use rand::Rng;
+        let mut r = crate::model::lean::gen::rng(17);
+        for k in 0..16 {
+            let mut net = crate::model::lean::gen::network(&mut r);
+            net.height = match k % 4 {
+                0 => 1_050_000 - r.gen_range(10..3000),
+                1 => 2016 * r.gen_range(470..520) + r.gen_range(1..2015),
+                2 => 1_050_000 - 1,
+                _ => 2016 * r.gen_range(470..520) - r.gen_range(1..30),
+            };
+            net.epoch_elapsed_s = (k % 3 != 0).then(|| r.gen_range(0.0..1.5e6));
+            let start = net.date;
+            let fleet = loop {
+                let f = crate::model::lean::gen::fleet(&mut r, start);
+                if LeanFleet::of(&f, start).is_some() {
+                    break f;
+                }
+            };
+            let horizon = match k % 4 {
+                0 => Horizon::Halving {
+                    height: 1_050_000,
+                    after_days: r.gen_range(0..300),
+                },
+                1 => Horizon::Days(r.gen_range(1..40)),
+                _ => Horizon::Days(r.gen_range(300..1600)),
+            };
+            let g = crate::model::lean::gen::growth(&mut r);
+            let s = Scenario::with_growth(net, g, fleet, horizon);
+            let m = MonteCarlo {
+                paths: 24,
+                price_vol: [0.0, 0.5][k % 2],
+                hashrate_vol: [0.05, 0.3, 1.5, 4.0][(k / 2) % 4],
+                seed: 100 + k as u64,
+                period: [Period::Month, Period::Epoch, Period::Week][k % 3],
+                bands: k % 5 != 4,
+            };
+            let days = run(&s, &NetworkModel::Fixed, &m, &|| {})
+                .unwrap()
+                .summary
+                .days;
+            let runner = PathRunner::new(&s, &NetworkModel::Fixed, &m, days as usize).unwrap();
+            assert!(matches!(runner.lane, Lane::OwnChain { .. }), "scenario {k}");
+            let a = run_on(&s, &NetworkModel::Fixed, &m, &|| {}, true).unwrap();
+            let b = run(&s, &NetworkModel::Fixed, &m, &|| {}).unwrap();
+            assert_eq!(a.bands, b.bands, "scenario {k}");
+            assert_eq!(a.summary, b.summary, "scenario {k}");
+        }
+    }
+
     #[test]
     fn percentile_interpolates() {
         let v = [1.0, 2.0, 3.0, 4.0, 5.0];

@@ -757,6 +757,99 @@ mod tests {
         }
     }
 
+    /// Drivers that hand out days computed before, in order (the dates aside).
+    struct Listed(Vec<DayDrivers>, usize);
+
+    impl Drivers for Listed {
+        fn uses_prev(&self) -> bool {
+            false
+        }
+
+        fn day(&mut self, _date: NaiveDate, _prev: Option<&NetDay>) -> DayDrivers {
+            let d = self.0[self.1.min(self.0.len() - 1)];
+            self.1 += 1;
+            d
+        }
+    }
+
+    /// The chain walk gives the engine's blocks and hashvalue to the bit, and ends on its
+    /// difficulty and height: random starts (mid-epoch, mid-block, just before a retarget or a
+    /// halving, on a halving's first block, with and without the epoch's elapsed time),
+    /// hashrates jumping by day (so retargets swing by up to 4x, and days hold several
+    /// boundaries), fees that move, over horizons across halvings.
+    #[test]
+    fn the_chain_walk_equals_the_engine() {
+        use rand::{Rng, SeedableRng};
+        let mut r = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let mut split_days = 0;
+        for k in 0..60 {
+            let height = match k % 5 {
+                0 => r.gen_range(900_000..1_200_000),
+                // A few blocks or days before a retarget.
+                1 => 2016 * r.gen_range(450..600) - r.gen_range(1..400),
+                // A few blocks or days before a halving.
+                2 => 210_000 * r.gen_range(5..8) - r.gen_range(1..1500),
+                // The halving's first block next (a pending mark at the start).
+                3 => 210_000 * r.gen_range(5..8) - 1,
+                _ => 2016 * r.gen_range(450..600) - 1,
+            };
+            let difficulty = r.gen_range(50e12..200e12);
+            let mut st = state(height, difficulty);
+            st.block_progress = if k % 2 == 0 {
+                r.gen_range(0.0..1.0)
+            } else {
+                0.0
+            };
+            if k % 3 == 0 {
+                st.epoch_elapsed_s = Some(r.gen_range(0.0..2.0e6));
+            }
+            let days = if k % 4 == 0 {
+                r.gen_range(1..40)
+            } else {
+                r.gen_range(300..2500)
+            };
+            let mut h = st.hashrate_hs * r.gen_range(0.3..3.0);
+            let mut fees = r.gen_range(0.0..0.5);
+            let listed: Vec<DayDrivers> = (0..days)
+                .map(|_| {
+                    h *= (r.gen_range(-0.5..0.5f64) * if r.gen_bool(0.05) { 2.0 } else { 0.1 })
+                        .exp();
+                    fees *= r.gen_range(0.9..1.1);
+                    DayDrivers {
+                        hashrate_hs: h,
+                        price_usd: 1.0,
+                        fees_btc_per_block: fees,
+                        hashprice_usd_per_ph_day: None,
+                    }
+                })
+                .collect();
+            let mut e = Engine::new(&st, Listed(listed.clone(), 0));
+            let mut w = ChainWalk::new(&st);
+            for (i, dd) in listed.iter().enumerate() {
+                let day = e.step();
+                let (blocks, hashvalue) = w.day(dd.hashrate_hs, dd.fees_btc_per_block);
+                let what = format!("start {k}, day {i}");
+                assert_eq!(blocks.to_bits(), day.blocks.to_bits(), "{what}: blocks");
+                assert_eq!(
+                    hashvalue.to_bits(),
+                    day.hashvalue_btc_per_ph_day.to_bits(),
+                    "{what}: hashvalue"
+                );
+                assert_eq!(w.difficulty().to_bits(), e.difficulty().to_bits(), "{what}");
+                if day.halving.is_some() || !day.retargets.is_empty() {
+                    split_days += 1;
+                }
+            }
+            let end = e.state();
+            assert_eq!(w.x.floor() as u64, end.height, "start {k}");
+            assert_eq!(
+                w.epoch_elapsed_s.to_bits(),
+                end.epoch_elapsed_s.unwrap().to_bits()
+            );
+        }
+        assert!(split_days > 500, "{split_days}");
+    }
+
     #[test]
     fn the_default_start_is_today_never_before_the_base() {
         let base = state(900_000, 100e12);
