@@ -510,7 +510,7 @@ impl<'a> PathRunner<'a> {
                 factors,
             } => {
                 let mut noise = Noise::new(mc.seed, i as u64, mc.price_vol, mc.hashrate_vol);
-                fleet.run(
+                fleet.run_outcomes(
                     self.days,
                     |d| {
                         if d > 0 {
@@ -545,7 +545,7 @@ impl<'a> PathRunner<'a> {
                     &drivers.fees_btc_per_block[..n],
                     &factors[..n],
                 );
-                fleet.run(
+                fleet.run_outcomes(
                     n,
                     |d| {
                         if d > 0 {

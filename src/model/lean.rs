@@ -429,16 +429,37 @@ impl LeanFleet {
         I: FnMut(usize) -> DayIn,
         F: FnMut(usize, &DayIn, &DayOut),
     {
+        self.run_shape::<true, I, F>(n, input, each)
+    }
+
+    /// [`LeanFleet::run`] for a caller that reads only the days' outcomes ([`DayOut`], the
+    /// same to the bit): the books' cash, NPV and treasury and the summary's sums are left
+    /// out, so the day is its flows and the cumulative margin.
+    #[inline]
+    pub fn run_outcomes<I, F>(&self, n: usize, input: I, each: F)
+    where
+        I: FnMut(usize) -> DayIn,
+        F: FnMut(usize, &DayIn, &DayOut),
+    {
+        self.run_shape::<false, I, F>(n, input, each);
+    }
+
+    #[inline]
+    fn run_shape<const SUMS: bool, I, F>(&self, n: usize, input: I, each: F) -> LeanTotals
+    where
+        I: FnMut(usize) -> DayIn,
+        F: FnMut(usize, &DayIn, &DayOut),
+    {
         // One loop for each shape, so the day has no branch on what the fleet lacks.
         let sell_all = self.sell == 1.0;
         let share = self.groups.iter().any(|g| g.profit_share != 0.0);
         macro_rules! shapes {
             ($n:literal) => {
                 match (sell_all, share) {
-                    (true, false) => self.run_n::<$n, true, false, I, F>(n, input, each),
-                    (true, true) => self.run_n::<$n, true, true, I, F>(n, input, each),
-                    (false, false) => self.run_n::<$n, false, false, I, F>(n, input, each),
-                    (false, true) => self.run_n::<$n, false, true, I, F>(n, input, each),
+                    (true, false) => self.run_n::<$n, true, false, SUMS, I, F>(n, input, each),
+                    (true, true) => self.run_n::<$n, true, true, SUMS, I, F>(n, input, each),
+                    (false, false) => self.run_n::<$n, false, false, SUMS, I, F>(n, input, each),
+                    (false, true) => self.run_n::<$n, false, true, SUMS, I, F>(n, input, each),
                 }
             };
         }
@@ -450,7 +471,7 @@ impl LeanFleet {
         }
     }
 
-    fn run_n<const N: usize, const SELL_ALL: bool, const SHARE: bool, I, F>(
+    fn run_n<const N: usize, const SELL_ALL: bool, const SHARE: bool, const SUMS: bool, I, F>(
         &self,
         n: usize,
         mut input: I,
@@ -471,7 +492,7 @@ impl LeanFleet {
         let last = n - 1;
         // Day 0 spends the capex (and, as the last day too, gets the resale).
         let d = input(0);
-        let o = t.day::<N, true, SELL_ALL, SHARE>(
+        let o = t.day::<N, true, SELL_ALL, SHARE, SUMS>(
             self,
             groups,
             0,
@@ -482,17 +503,23 @@ impl LeanFleet {
         each(0, &d, &o);
         for i in 1..last {
             let d = input(i);
-            let o = t.day::<N, false, SELL_ALL, SHARE>(self, groups, i, &d, 0.0, 0.0);
+            let o = t.day::<N, false, SELL_ALL, SHARE, SUMS>(self, groups, i, &d, 0.0, 0.0);
             each(i, &d, &o);
         }
         if last > 0 {
             let d = input(last);
-            let o =
-                t.day::<N, true, SELL_ALL, SHARE>(self, groups, last, &d, 0.0, self.salvage_usd);
+            let o = t.day::<N, true, SELL_ALL, SHARE, SUMS>(
+                self,
+                groups,
+                last,
+                &d,
+                0.0,
+                self.salvage_usd,
+            );
             each(last, &d, &o);
         }
         t.days = n;
-        if SELL_ALL {
+        if SELL_ALL && SUMS {
             // Every BTC sold the day it is mined: the same sum, added in the same order.
             t.btc_sold = t.btc_mined;
         }
@@ -751,8 +778,18 @@ impl LeanTotals {
     /// One day of the books ([`crate::model::books::Books::day`]) and of the summary
     /// ([`crate::model::summary::SummaryBuilder::add`]) for a plain fleet. `EDGE`: a day
     /// that may spend capex or get resale (the first and the last).
+    ///
+    /// Without `SUMS` only what the day's [`DayOut`] depends on is kept (the cumulative margin,
+    /// capex and resale): the same operations on those, none of the rest (cash, NPV, treasury,
+    /// the summary's sums, payback and first negative day stay at zero).
     #[inline(always)]
-    fn day<const N: usize, const EDGE: bool, const SELL_ALL: bool, const SHARE: bool>(
+    fn day<
+        const N: usize,
+        const EDGE: bool,
+        const SELL_ALL: bool,
+        const SHARE: bool,
+        const SUMS: bool,
+    >(
         &mut self,
         fleet: &LeanFleet,
         groups: &[LeanGroup; N],
@@ -763,6 +800,21 @@ impl LeanTotals {
     ) -> DayOut {
         let f = LeanFleet::flows::<N, SHARE>(groups, fleet.fleet_opex_usd, d);
         let margin = f.margin_usd;
+        if !SUMS {
+            self.cumulative_margin_usd += margin;
+            if EDGE {
+                self.capex_usd += capex;
+                self.salvage_usd += salvage;
+            }
+            self.cumulative_net_usd =
+                self.cumulative_margin_usd - self.capex_usd + self.salvage_usd;
+            return DayOut {
+                margin_usd: margin,
+                cumulative_margin_usd: self.cumulative_margin_usd,
+                cumulative_net_usd: self.cumulative_net_usd,
+                capex_usd: capex,
+            };
+        }
         let mined = f.btc_mined;
         // The books: treasury, cash, cumulative margin and net, NPV (tax 0, depreciation 0).
         let cash_costs = if SHARE {
