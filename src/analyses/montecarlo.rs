@@ -143,7 +143,7 @@ impl Noise {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn step(&mut self) {
         let z: f64 = StandardNormal.sample(&mut self.rng);
         self.log_price += self.price_drift + self.price_scale * z;
@@ -401,17 +401,18 @@ enum Lane {
     },
     OwnChain {
         fleet: LeanFleet,
-        drivers: CentralDrivers,
-        factors: Arc<[f64]>,
+        days: Vec<CentralDay>,
     },
 }
 
-/// The central run's drivers by day, as arrays: what a path's chain walk reads of each day.
-#[derive(Debug, Default)]
-struct CentralDrivers {
-    price_usd: Vec<f64>,
-    hashrate_hs: Vec<f64>,
-    fees_btc_per_block: Vec<f64>,
+/// The central run's drivers by day, and the day's discount factor: what a path's chain walk
+/// and the lean loop read of each day, side by side.
+#[derive(Debug, Clone, Copy)]
+struct CentralDay {
+    price_usd: f64,
+    hashrate_hs: f64,
+    fees_btc_per_block: f64,
+    factor: f64,
 }
 
 impl<'a> PathRunner<'a> {
@@ -431,18 +432,18 @@ impl<'a> PathRunner<'a> {
         let factors = discount_factors(fleet.discount_rate(), days);
         if mc.hashrate_vol > 0.0 {
             let mut d = model.drivers(&r.scenario)?;
-            let mut drivers = CentralDrivers::default();
-            for i in 0..days as u64 {
-                let dd = d.day(s.start() + chrono::Days::new(i), None);
-                drivers.price_usd.push(dd.price_usd);
-                drivers.hashrate_hs.push(dd.hashrate_hs);
-                drivers.fees_btc_per_block.push(dd.fees_btc_per_block);
-            }
-            r.lane = Lane::OwnChain {
-                fleet,
-                drivers,
-                factors,
-            };
+            let days = (0..days)
+                .map(|i| {
+                    let dd = d.day(s.start() + chrono::Days::new(i as u64), None);
+                    CentralDay {
+                        price_usd: dd.price_usd,
+                        hashrate_hs: dd.hashrate_hs,
+                        fees_btc_per_block: dd.fees_btc_per_block,
+                        factor: factors[i],
+                    }
+                })
+                .collect();
+            r.lane = Lane::OwnChain { fleet, days };
         } else {
             let mut chain = LeanChain::with_capacity(days);
             walk(&r.scenario, model.drivers(&r.scenario)?, |net, _| {
@@ -528,38 +529,29 @@ impl<'a> PathRunner<'a> {
                 );
                 Ok(())
             }
-            Lane::OwnChain {
-                fleet,
-                drivers,
-                factors,
-            } => {
+            Lane::OwnChain { fleet, days } => {
                 // What the engine would give the lean loop of each day over the central
                 // drivers times this path's factors, from the chain alone: the same factors on
                 // the same days (counted by day, not by date), the same chain arithmetic.
                 let mut noise = Noise::new(mc.seed, i as u64, mc.price_vol, mc.hashrate_vol);
                 let mut walk = ChainWalk::new(&self.scenario.network);
-                let n = self.days;
-                let (price, hashrate, fees, factor) = (
-                    &drivers.price_usd[..n],
-                    &drivers.hashrate_hs[..n],
-                    &drivers.fees_btc_per_block[..n],
-                    &factors[..n],
-                );
+                let days = &days[..self.days];
                 fleet.run_outcomes(
-                    n,
+                    days.len(),
                     |d| {
                         if d > 0 {
                             noise.step();
                         }
-                        let price = price[d] * noise.log_price.exp();
-                        let hashrate = hashrate[d] * noise.log_hashrate.exp();
-                        let (blocks, hashvalue) = walk.day(hashrate, fees[d]);
+                        let c = &days[d];
+                        let price = c.price_usd * noise.log_price.exp();
+                        let hashrate = c.hashrate_hs * noise.log_hashrate.exp();
+                        let (blocks, hashvalue) = walk.day(hashrate, c.fees_btc_per_block);
                         DayIn {
                             hashvalue,
                             price,
                             hashrate,
                             blocks,
-                            factor: factor[d],
+                            factor: c.factor,
                         }
                     },
                     |_, d, o| f(&path_day(d, o)),
