@@ -34,7 +34,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::model::engine::NetDay;
 use crate::model::finance::Discount;
-use crate::model::fleet::Fleet;
+use crate::model::fleet::{Fleet, PricedDays};
 use crate::model::network::{non_negative, positive};
 use crate::model::projection::{self, Horizon, Scenario, MAX_DAYS};
 use crate::report::num;
@@ -411,8 +411,20 @@ pub fn summary(scenario: &Scenario, inputs: &PivotInputs) -> Result<PivotSummary
 
 /// [`pivot`]; `row_growth` false leaves the yearly rows' breakeven growth unsolved.
 fn run(scenario: &Scenario, inputs: &PivotInputs, row_growth: bool) -> Result<Pivot, Error> {
+    run_on(scenario, inputs, row_growth, false)
+}
+
+/// [`run`], with `general` the breakeven growth solved on [`Fleet::day`] over repriced engine
+/// days (the reference the lean solver is tested against) instead of the fleet's
+/// [`PricedDays`].
+fn run_on(
+    scenario: &Scenario,
+    inputs: &PivotInputs,
+    row_growth: bool,
+    general: bool,
+) -> Result<Pivot, Error> {
     let Prepared { s, mut days, flows } = prepare(scenario, inputs)?;
-    Ok(assemble(&s, inputs, &flows, &mut days, row_growth))
+    Ok(assemble(&s, inputs, &flows, &mut days, row_growth, general))
 }
 
 /// Checks the inputs and runs the engine over the conversion plus the lease term.
@@ -553,6 +565,7 @@ fn assemble(
     f: &Flows,
     days: &mut [NetDay],
     row_growth: bool,
+    general: bool,
 ) -> Pivot {
     let n = days.len();
     let fleet = &s.fleet;
@@ -647,7 +660,7 @@ fn assemble(
         row_ends.push(chunk_end);
     }
     // The breakeven growth through each row's end, by bisection over the repriced days.
-    let mut solver = GrowthSolver::new(fleet, p, f, days);
+    let mut solver = GrowthSolver::new(fleet, p, f, days, general);
     let total = solver.solve(n);
     for (r, &end) in rows.iter_mut().zip(&row_ends) {
         let b = match (end == n, row_growth) {
@@ -690,6 +703,9 @@ struct GrowthSolver<'a> {
     fleet: &'a Fleet,
     f: &'a Flows,
     days: &'a mut [NetDay],
+    /// The fleet's price-free parts of each day, worked out once (`None`: each trial
+    /// reprices the days and runs [`Fleet::day`], the reference path).
+    lean: Option<PricedDays<'a>>,
     start_price: f64,
     /// Discounted conversion capex - lease NOI - the fleet's capex through each day (the part
     /// of the gap that does not depend on the price).
@@ -697,7 +713,13 @@ struct GrowthSolver<'a> {
 }
 
 impl<'a> GrowthSolver<'a> {
-    fn new(fleet: &'a Fleet, p: &PivotInputs, f: &'a Flows, days: &'a mut [NetDay]) -> Self {
+    fn new(
+        fleet: &'a Fleet,
+        p: &PivotInputs,
+        f: &'a Flows,
+        days: &'a mut [NetDay],
+        general: bool,
+    ) -> Self {
         let mut fixed = Vec::with_capacity(days.len());
         let mut acc = -fleet.capex_usd;
         for d in 0..days.len() {
@@ -705,10 +727,12 @@ impl<'a> GrowthSolver<'a> {
             fixed.push(acc);
         }
         let start_price = days.first().map_or(0.0, |d| d.price_usd);
+        let lean = (!general).then(|| PricedDays::new(fleet, days));
         GrowthSolver {
             fleet,
             f,
             days,
+            lean,
             start_price,
             fixed,
         }
@@ -718,6 +742,17 @@ impl<'a> GrowthSolver<'a> {
     fn gap(&mut self, g: f64, end: usize) -> f64 {
         let ln_g = (1.0 + g).ln() / DAYS_PER_YEAR as f64;
         let mut s = 0.0;
+        if let Some(lean) = &self.lean {
+            for d in 0..end {
+                let weight = 1.0 - self.f.w[d];
+                if weight == 0.0 {
+                    continue;
+                }
+                let price = self.start_price * (d as f64 * ln_g).exp();
+                s += self.f.v[d] * weight * lean.margin_usd(d, price);
+            }
+            return s + self.fixed[end - 1];
+        }
         for d in 0..end {
             let weight = 1.0 - self.f.w[d];
             if weight == 0.0 {
