@@ -624,11 +624,17 @@ impl<'a> PricedDays<'a> {
                 let running = 1.0 * online;
                 let mut states = [Parts::default(); 4];
                 if fixed_rule {
-                    let all = g.flows(net, running, g.power_cost_usd_per_kwh * HOURS_PER_DAY * running);
+                    let all = g.flows(
+                        net,
+                        running,
+                        g.power_cost_usd_per_kwh * HOURS_PER_DAY * running,
+                    );
                     states = [Parts::from(all); 4];
                 } else {
                     for (i, st) in states.iter_mut().enumerate() {
-                        *st = g.tier_flows(net, rule, running, [i & 1 != 0, i & 2 != 0]).into();
+                        *st = g
+                            .tier_flows(net, rule, running, [i & 1 != 0, i & 2 != 0])
+                            .into();
                     }
                 }
                 let kwh = g.kwh_per_th_hour(net.date);
