@@ -706,6 +706,8 @@ struct GrowthSolver<'a> {
     /// The fleet's price-free parts of each day, worked out once (`None`: each trial
     /// reprices the days and runs [`Fleet::day`], the reference path).
     lean: Option<PricedDays<'a>>,
+    /// The days mining counts in the gap (weight 1 - w not 0), with v x (1 - w).
+    weighted: Vec<(usize, f64)>,
     start_price: f64,
     /// Discounted conversion capex - lease NOI - the fleet's capex through each day (the part
     /// of the gap that does not depend on the price).
@@ -728,11 +730,18 @@ impl<'a> GrowthSolver<'a> {
         }
         let start_price = days.first().map_or(0.0, |d| d.price_usd);
         let lean = (!general).then(|| PricedDays::new(fleet, days));
+        let weighted = (0..days.len())
+            .filter_map(|d| {
+                let weight = 1.0 - f.w[d];
+                (weight != 0.0).then(|| (d, f.v[d] * weight))
+            })
+            .collect();
         GrowthSolver {
             fleet,
             f,
             days,
             lean,
+            weighted,
             start_price,
             fixed,
         }
@@ -743,13 +752,10 @@ impl<'a> GrowthSolver<'a> {
         let ln_g = (1.0 + g).ln() / DAYS_PER_YEAR as f64;
         let mut s = 0.0;
         if let Some(lean) = &self.lean {
-            for d in 0..end {
-                let weight = 1.0 - self.f.w[d];
-                if weight == 0.0 {
-                    continue;
-                }
+            // v x (1 - w) is the reference's first product: the same bits, worked out once.
+            for &(d, vw) in self.weighted.iter().take_while(|&&(d, _)| d < end) {
                 let price = self.start_price * (d as f64 * ln_g).exp();
-                s += self.f.v[d] * weight * lean.margin_usd(d, price);
+                s += vw * lean.margin_usd(d, price);
             }
             return s + self.fixed[end - 1];
         }

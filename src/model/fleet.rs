@@ -630,12 +630,17 @@ impl<'a> PricedDays<'a> {
                         g.power_cost_usd_per_kwh * HOURS_PER_DAY * running,
                     );
                     states = [Parts::from(all); 4];
-                } else {
+                } else if g.peak(rule).0 > 0.0 {
                     for (i, st) in states.iter_mut().enumerate() {
                         *st = g
                             .tier_flows(net, rule, running, [i & 1 != 0, i & 2 != 0])
                             .into();
                     }
+                } else {
+                    // No peak hours: the peak tier's switch changes nothing.
+                    let off = g.tier_flows(net, rule, running, [false, false]).into();
+                    let on = g.tier_flows(net, rule, running, [true, false]).into();
+                    states = [off, on, off, on];
                 }
                 let kwh = g.kwh_per_th_hour(net.date);
                 let (_, peak_price) = g.peak(rule);
