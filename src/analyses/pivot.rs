@@ -452,9 +452,11 @@ fn prepare(scenario: &Scenario, inputs: &PivotInputs) -> Result<Prepared, Error>
         horizon: Horizon::Days(n as i64),
         ..scenario.clone()
     };
+    // The network's days only: the fleet's books play no part in the days.
+    s.validate()?;
     let mut days: Vec<NetDay> = Vec::with_capacity(n);
-    projection::for_each_day(&s, |net, _| {
-        days.push(net.clone());
+    projection::walk(&s, s.drivers.clone(), |net, _| {
+        days.push(net);
         Ok(())
     })?;
     let flows = Flows::new(inputs, days.len());
