@@ -570,7 +570,7 @@ fn lean_growth_solver_matches_the_fleet_day_to_the_bit() {
     // reference (each trial growth reprices the engine's days through `Fleet::day`): whole
     // results, every yearly row, over random networks, fleets, rules and pivot inputs.
     use rand::{Rng, SeedableRng};
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0x5eed_13);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(13);
     let mut statuses = std::collections::BTreeMap::new();
     for case in 0..160 {
         let s = random_scenario(&mut rng);
