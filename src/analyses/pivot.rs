@@ -23,7 +23,8 @@
 //! `(NPV mining - A) / B`, exact. The breakeven BTC price growth is found by bisection: the
 //! engine's block flow does not depend on the price, so the engine runs once and each trial
 //! growth reprices its days (price on day d = start price x (1 + g)^(d/365)) through the fleet's
-//! own daily rule (pool fee, uptime, shutdown). Mining's advantage grows with the price, so the
+//! own daily rule (pool fee, uptime, shutdown), from each day's price-free parts worked out once
+//! ([`PricedDays`]). Mining's advantage grows with the price, so the
 //! root, when there is one in the searched range, is unique.
 
 pub mod risk;
