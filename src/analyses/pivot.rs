@@ -32,12 +32,13 @@ pub mod risk;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+use crate::analyses::sweep::ChainCache;
 use crate::error::Error;
 use crate::model::engine::NetDay;
 use crate::model::finance::Discount;
 use crate::model::fleet::{Fleet, PricedDays};
 use crate::model::network::{non_negative, positive};
-use crate::model::projection::{self, Horizon, Scenario, MAX_DAYS};
+use crate::model::projection::{self, ChainPath, Horizon, Scenario, MAX_DAYS};
 use crate::report::num;
 
 /// Days in a model year (the row length, the lease year, the discounting exponent's unit).
@@ -410,6 +411,21 @@ pub fn summary(scenario: &Scenario, inputs: &PivotInputs) -> Result<PivotSummary
     Ok(PivotSummary::from(&run(scenario, inputs, false)?))
 }
 
+/// [`summary`] on days walked once per network: `network` identifies the scenario's network
+/// state and paths (every scenario given the same `network` must have the same ones; the fleet
+/// and the pivot inputs may differ), and `chains` holds the days walked for it and each
+/// horizon. The same results as [`summary`].
+pub fn summary_shared(
+    scenario: &Scenario,
+    inputs: &PivotInputs,
+    chains: &ChainCache,
+    network: &[u64],
+) -> Result<PivotSummary, Error> {
+    let Prepared { s, mut days, flows } = prepare_on(scenario, inputs, Some((chains, network)))?;
+    let p = assemble(&s, inputs, &flows, &mut days, false, false);
+    Ok(PivotSummary::from(&p))
+}
+
 /// [`pivot`]; `row_growth` false leaves the yearly rows' breakeven growth unsolved.
 fn run(scenario: &Scenario, inputs: &PivotInputs, row_growth: bool) -> Result<Pivot, Error> {
     run_on(scenario, inputs, row_growth, false)
@@ -430,6 +446,16 @@ fn run_on(
 
 /// Checks the inputs and runs the engine over the conversion plus the lease term.
 fn prepare(scenario: &Scenario, inputs: &PivotInputs) -> Result<Prepared, Error> {
+    prepare_on(scenario, inputs, None)
+}
+
+/// [`prepare`], taking the days from `chains` (walked there once per network key and
+/// horizon) when given.
+fn prepare_on(
+    scenario: &Scenario,
+    inputs: &PivotInputs,
+    chains: Option<(&ChainCache, &[u64])>,
+) -> Result<Prepared, Error> {
     inputs.validate()?;
     let fleet = &scenario.fleet;
     let draw = fleet_mw(fleet);
@@ -455,11 +481,21 @@ fn prepare(scenario: &Scenario, inputs: &PivotInputs) -> Result<Prepared, Error>
     };
     // The network's days only: the fleet's books play no part in the days.
     s.validate()?;
-    let mut days: Vec<NetDay> = Vec::with_capacity(n);
-    projection::walk(&s, s.drivers.clone(), |net, _| {
-        days.push(net);
-        Ok(())
-    })?;
+    let days = match chains {
+        Some((cache, network)) => {
+            let mut key = network.to_vec();
+            key.push(n as u64);
+            cache.get(key, || ChainPath::new(&s))?.days.clone()
+        }
+        None => {
+            let mut days: Vec<NetDay> = Vec::with_capacity(n);
+            projection::walk(&s, s.drivers.clone(), |net, _| {
+                days.push(net);
+                Ok(())
+            })?;
+            days
+        }
+    };
     let flows = Flows::new(inputs, days.len());
     Ok(Prepared { s, days, flows })
 }

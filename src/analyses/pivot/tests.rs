@@ -572,12 +572,21 @@ fn lean_growth_solver_matches_the_fleet_day_to_the_bit() {
     use rand::{Rng, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(13);
     let mut statuses = std::collections::BTreeMap::new();
-    for case in 0..160 {
+    let chains = crate::analyses::sweep::ChainCache::new(4);
+    for case in 0..160u64 {
         let s = random_scenario(&mut rng);
         let i = random_inputs(&mut rng, &s.fleet);
         let lean = run_on(&s, &i, true, false).unwrap();
         let general = run_on(&s, &i, true, true).unwrap();
         assert_eq!(lean, general, "case {case}: {s:?} {i:?}");
+        // Days walked once per network and horizon, shared by other pivot inputs.
+        for inputs in [i.clone(), random_inputs(&mut rng, &s.fleet), i.clone()] {
+            assert_eq!(
+                summary_shared(&s, &inputs, &chains, &[case]).unwrap(),
+                PivotSummary::from(&run_on(&s, &inputs, false, true).unwrap()),
+                "case {case}: {inputs:?}"
+            );
+        }
         // The gap itself, to the bit, at random growths and horizons (the bisection's result
         // alone would hide a difference that does not flip a sign).
         let Prepared {
