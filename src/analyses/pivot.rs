@@ -23,7 +23,8 @@
 //! `(NPV mining - A) / B`, exact. The breakeven BTC price growth is found by bisection: the
 //! engine's block flow does not depend on the price, so the engine runs once and each trial
 //! growth reprices its days (price on day d = start price x (1 + g)^(d/365)) through the fleet's
-//! own daily rule (pool fee, uptime, shutdown). Mining's advantage grows with the price, so the
+//! own daily rule (pool fee, uptime, shutdown), from each day's price-free parts worked out once
+//! ([`PricedDays`]). Mining's advantage grows with the price, so the
 //! root, when there is one in the searched range, is unique.
 
 pub mod risk;
@@ -31,12 +32,13 @@ pub mod risk;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+use crate::analyses::sweep::ChainCache;
 use crate::error::Error;
 use crate::model::engine::NetDay;
 use crate::model::finance::Discount;
-use crate::model::fleet::Fleet;
+use crate::model::fleet::{Fleet, PricedDays};
 use crate::model::network::{non_negative, positive};
-use crate::model::projection::{self, Horizon, Scenario, MAX_DAYS};
+use crate::model::projection::{self, ChainPath, Horizon, Scenario, MAX_DAYS};
 use crate::report::num;
 
 /// Days in a model year (the row length, the lease year, the discounting exponent's unit).
@@ -409,14 +411,51 @@ pub fn summary(scenario: &Scenario, inputs: &PivotInputs) -> Result<PivotSummary
     Ok(PivotSummary::from(&run(scenario, inputs, false)?))
 }
 
+/// [`summary`] on days walked once per network: `network` identifies the scenario's network
+/// state and paths (every scenario given the same `network` must have the same ones; the fleet
+/// and the pivot inputs may differ), and `chains` holds the days walked for it and each
+/// horizon. The same results as [`summary`].
+pub fn summary_shared(
+    scenario: &Scenario,
+    inputs: &PivotInputs,
+    chains: &ChainCache,
+    network: &[u64],
+) -> Result<PivotSummary, Error> {
+    let Prepared { s, mut days, flows } = prepare_on(scenario, inputs, Some((chains, network)))?;
+    let p = assemble(&s, inputs, &flows, &mut days, false, false);
+    Ok(PivotSummary::from(&p))
+}
+
 /// [`pivot`]; `row_growth` false leaves the yearly rows' breakeven growth unsolved.
 fn run(scenario: &Scenario, inputs: &PivotInputs, row_growth: bool) -> Result<Pivot, Error> {
+    run_on(scenario, inputs, row_growth, false)
+}
+
+/// [`run`], with `general` the breakeven growth solved on [`Fleet::day`] over repriced engine
+/// days (the reference the lean solver is tested against) instead of the fleet's
+/// [`PricedDays`].
+fn run_on(
+    scenario: &Scenario,
+    inputs: &PivotInputs,
+    row_growth: bool,
+    general: bool,
+) -> Result<Pivot, Error> {
     let Prepared { s, mut days, flows } = prepare(scenario, inputs)?;
-    Ok(assemble(&s, inputs, &flows, &mut days, row_growth))
+    Ok(assemble(&s, inputs, &flows, &mut days, row_growth, general))
 }
 
 /// Checks the inputs and runs the engine over the conversion plus the lease term.
 fn prepare(scenario: &Scenario, inputs: &PivotInputs) -> Result<Prepared, Error> {
+    prepare_on(scenario, inputs, None)
+}
+
+/// [`prepare`], taking the days from `chains` (walked there once per network key and
+/// horizon) when given.
+fn prepare_on(
+    scenario: &Scenario,
+    inputs: &PivotInputs,
+    chains: Option<(&ChainCache, &[u64])>,
+) -> Result<Prepared, Error> {
     inputs.validate()?;
     let fleet = &scenario.fleet;
     let draw = fleet_mw(fleet);
@@ -440,11 +479,23 @@ fn prepare(scenario: &Scenario, inputs: &PivotInputs) -> Result<Prepared, Error>
         horizon: Horizon::Days(n as i64),
         ..scenario.clone()
     };
-    let mut days: Vec<NetDay> = Vec::with_capacity(n);
-    projection::for_each_day(&s, |net, _| {
-        days.push(net.clone());
-        Ok(())
-    })?;
+    // The network's days only: the fleet's books play no part in the days.
+    s.validate()?;
+    let days = match chains {
+        Some((cache, network)) => {
+            let mut key = network.to_vec();
+            key.push(n as u64);
+            cache.get(key, || ChainPath::new(&s))?.days.clone()
+        }
+        None => {
+            let mut days: Vec<NetDay> = Vec::with_capacity(n);
+            projection::walk(&s, s.drivers.clone(), |net, _| {
+                days.push(net);
+                Ok(())
+            })?;
+            days
+        }
+    };
     let flows = Flows::new(inputs, days.len());
     Ok(Prepared { s, days, flows })
 }
@@ -553,6 +604,7 @@ fn assemble(
     f: &Flows,
     days: &mut [NetDay],
     row_growth: bool,
+    general: bool,
 ) -> Pivot {
     let n = days.len();
     let fleet = &s.fleet;
@@ -647,7 +699,7 @@ fn assemble(
         row_ends.push(chunk_end);
     }
     // The breakeven growth through each row's end, by bisection over the repriced days.
-    let mut solver = GrowthSolver::new(fleet, p, f, days);
+    let mut solver = GrowthSolver::new(fleet, p, f, days, general);
     let total = solver.solve(n);
     for (r, &end) in rows.iter_mut().zip(&row_ends) {
         let b = match (end == n, row_growth) {
@@ -690,6 +742,11 @@ struct GrowthSolver<'a> {
     fleet: &'a Fleet,
     f: &'a Flows,
     days: &'a mut [NetDay],
+    /// The fleet's price-free parts of each day, worked out once (`None`: each trial
+    /// reprices the days and runs [`Fleet::day`], the reference path).
+    lean: Option<PricedDays<'a>>,
+    /// The days mining counts in the gap (weight 1 - w not 0), with v x (1 - w).
+    weighted: Vec<(usize, f64)>,
     start_price: f64,
     /// Discounted conversion capex - lease NOI - the fleet's capex through each day (the part
     /// of the gap that does not depend on the price).
@@ -697,7 +754,13 @@ struct GrowthSolver<'a> {
 }
 
 impl<'a> GrowthSolver<'a> {
-    fn new(fleet: &'a Fleet, p: &PivotInputs, f: &'a Flows, days: &'a mut [NetDay]) -> Self {
+    fn new(
+        fleet: &'a Fleet,
+        p: &PivotInputs,
+        f: &'a Flows,
+        days: &'a mut [NetDay],
+        general: bool,
+    ) -> Self {
         let mut fixed = Vec::with_capacity(days.len());
         let mut acc = -fleet.capex_usd;
         for d in 0..days.len() {
@@ -705,10 +768,19 @@ impl<'a> GrowthSolver<'a> {
             fixed.push(acc);
         }
         let start_price = days.first().map_or(0.0, |d| d.price_usd);
+        let lean = (!general).then(|| PricedDays::new(fleet, days));
+        let weighted = (0..days.len())
+            .filter_map(|d| {
+                let weight = 1.0 - f.w[d];
+                (weight != 0.0).then(|| (d, f.v[d] * weight))
+            })
+            .collect();
         GrowthSolver {
             fleet,
             f,
             days,
+            lean,
+            weighted,
             start_price,
             fixed,
         }
@@ -718,6 +790,14 @@ impl<'a> GrowthSolver<'a> {
     fn gap(&mut self, g: f64, end: usize) -> f64 {
         let ln_g = (1.0 + g).ln() / DAYS_PER_YEAR as f64;
         let mut s = 0.0;
+        if let Some(lean) = &self.lean {
+            // v x (1 - w) is the reference's first product: the same bits, worked out once.
+            for &(d, vw) in self.weighted.iter().take_while(|&&(d, _)| d < end) {
+                let price = self.start_price * (d as f64 * ln_g).exp();
+                s += vw * lean.margin_usd(d, price);
+            }
+            return s + self.fixed[end - 1];
+        }
         for d in 0..end {
             let weight = 1.0 - self.f.w[d];
             if weight == 0.0 {

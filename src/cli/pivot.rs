@@ -317,12 +317,25 @@ fn map(a: &PivotArgs, setup: &PlanSetup, median: Option<(f64, usize)>) -> Result
     if format == Format::Table {
         w.preamble(map_preamble(a, setup, median, total));
     }
+    // Combinations with the same network-side values (any site, lease, fleet or finance
+    // values) have the same days: each network is walked once per horizon.
+    let chains = sweep::ChainCache::default();
     let result = sweep::run_shard(
         &a.vary,
         shard,
         |values| {
             let (scenario, r) = combination_inputs(&base, &a.vary, values)?;
-            pivot::summary(&scenario, &r.inputs)
+            let network: Vec<u64> = a
+                .vary
+                .iter()
+                .zip(values)
+                .filter(|(axis, _)| {
+                    let p = axis.param();
+                    !(sweep::fleet_side(p) || matches!(p.section, Section::Site | Section::Lease))
+                })
+                .map(|(_, v)| v.to_bits())
+                .collect();
+            pivot::summary_shared(&scenario, &r.inputs, &chains, &network)
         },
         |values, row| {
             let prefix: Vec<(String, Value)> = a

@@ -220,28 +220,53 @@ impl FleetGroup {
                 self.power_cost_usd_per_kwh * HOURS_PER_DAY * running,
             );
         }
-        // Revenue and energy of one TH/s for one hour, at this group's pool fee and efficiency.
-        let revenue_per_th_hour =
-            net.hashprice_usd_per_ph_day() / 1000.0 / HOURS_PER_DAY * (1.0 - self.pool_fee);
-        // Worn machines draw the same power for less hashrate.
-        let kwh_per_th_hour = self.efficiency_j_per_th / 1000.0 / self.wear(net.date).1;
-        let pays = |price: f64| revenue_per_th_hour >= kwh_per_th_hour * price;
+        let on = self.tiers_on(net, rule);
+        self.tier_flows(net, rule, running, on)
+    }
+
+    /// Revenue of one TH/s for one hour at `price_usd` on `net`'s day, at this group's pool
+    /// fee (what [`Self::tiers_on`] compares with the hour's power cost).
+    #[inline]
+    fn revenue_per_th_hour(&self, hashvalue_btc_per_ph_day: f64, price_usd: f64) -> f64 {
+        hashvalue_btc_per_ph_day * price_usd / 1000.0 / HOURS_PER_DAY * (1.0 - self.pool_fee)
+    }
+
+    /// kWh one TH/s draws in an hour on `date` (worn machines draw the same power for less
+    /// hashrate).
+    #[inline]
+    fn kwh_per_th_hour(&self, date: NaiveDate) -> f64 {
+        self.efficiency_j_per_th / 1000.0 / self.wear(date).1
+    }
+
+    /// The peak tier's hours and price under `rule`.
+    fn peak(&self, rule: &Curtail) -> (f64, f64) {
         let peak_hours = rule.peak_hours.clamp(0.0, HOURS_PER_DAY);
         let peak_price = rule
             .peak_power_cost_usd_per_kwh
             .unwrap_or(self.power_cost_usd_per_kwh);
+        (peak_hours, peak_price)
+    }
+
+    /// Whether the base and the peak tiers run on `net`'s day under `rule`.
+    fn tiers_on(&self, net: &NetDay, rule: &Curtail) -> [bool; 2] {
+        let revenue_per_th_hour =
+            self.revenue_per_th_hour(net.hashvalue_btc_per_ph_day, net.price_usd);
+        let kwh_per_th_hour = self.kwh_per_th_hour(net.date);
+        let pays = |price: f64| revenue_per_th_hour >= kwh_per_th_hour * price;
+        let (_, peak_price) = self.peak(rule);
+        [
+            !rule.shutdown || pays(self.power_cost_usd_per_kwh),
+            !(rule.shutdown || rule.idle_peak) || pays(peak_price),
+        ]
+    }
+
+    /// Flows of `net`'s day when the base and peak tiers run as `on` says.
+    fn tier_flows(&self, net: &NetDay, rule: &Curtail, running: f64, on: [bool; 2]) -> GroupDay {
+        let (peak_hours, peak_price) = self.peak(rule);
         let base = self.power_cost_usd_per_kwh;
         let tiers = [
-            (
-                HOURS_PER_DAY - peak_hours,
-                base,
-                !rule.shutdown || pays(base),
-            ),
-            (
-                peak_hours,
-                peak_price,
-                !(rule.shutdown || rule.idle_peak) || pays(peak_price),
-            ),
+            (HOURS_PER_DAY - peak_hours, base, on[0]),
+            (peak_hours, peak_price, on[1]),
         ];
         let mut run_hours = 0.0;
         let mut price_hours = 0.0; // sum of hours x USD/kWh over the hours that run
@@ -258,6 +283,28 @@ impl FleetGroup {
         )
     }
 
+    /// Revenue, profit share and margin of a day's flows at `price_usd`: the only part of
+    /// [`Self::flows`] the BTC price moves.
+    #[inline]
+    fn priced(
+        &self,
+        btc_mined: f64,
+        price_usd: f64,
+        power_cost_usd: f64,
+        opex_usd: f64,
+        hosting_fee_usd: f64,
+    ) -> (f64, f64, f64) {
+        let revenue_usd = btc_mined * price_usd;
+        let profit_share_usd = self.profit_share
+            * match self.profit_share_basis {
+                ShareBasis::Revenue => revenue_usd,
+                ShareBasis::Margin => (revenue_usd - power_cost_usd - hosting_fee_usd).max(0.0),
+            };
+        let margin_usd =
+            revenue_usd - power_cost_usd - opex_usd - hosting_fee_usd - profit_share_usd;
+        (revenue_usd, profit_share_usd, margin_usd)
+    }
+
     /// Flows for a day on which the machines run `running_fraction` of the day and pay
     /// `price_hours` (the sum of hours x USD/kWh over the hours that run, before uptime).
     fn flows(&self, net: &NetDay, running_fraction: f64, price_hours: f64) -> GroupDay {
@@ -267,7 +314,6 @@ impl FleetGroup {
         let hashrate_ths = self.hashrate_ths * alive * kept * on;
         let btc_mined =
             net.hashvalue_btc_per_ph_day * hashrate_ths / 1000.0 * (1.0 - self.pool_fee);
-        let revenue_usd = btc_mined * net.price_usd;
         let power_kw = self.power_kw() * alive;
         let energy_kwh = power_kw * HOURS_PER_DAY * on;
         let power_cost_usd = power_kw * self.uptime * price_hours;
@@ -277,12 +323,14 @@ impl FleetGroup {
         } else {
             0.0
         };
-        let profit_share_usd = self.profit_share
-            * match self.profit_share_basis {
-                ShareBasis::Revenue => revenue_usd,
-                ShareBasis::Margin => (revenue_usd - power_cost_usd - hosting_fee_usd).max(0.0),
-            };
         let opex_usd = self.opex_usd_per_day * online;
+        let (revenue_usd, profit_share_usd, margin_usd) = self.priced(
+            btc_mined,
+            net.price_usd,
+            power_cost_usd,
+            opex_usd,
+            hosting_fee_usd,
+        );
         GroupDay {
             hashrate_ths,
             installed_ths: self.hashrate_ths * alive * kept * online,
@@ -298,11 +346,7 @@ impl FleetGroup {
             opex_usd,
             hosting_fee_usd,
             profit_share_usd,
-            margin_usd: revenue_usd
-                - power_cost_usd
-                - opex_usd
-                - hosting_fee_usd
-                - profit_share_usd,
+            margin_usd,
             units_online,
             expected_blocks: if net.hashrate_hs > 0.0 {
                 hashrate_ths * 1e12 / net.hashrate_hs * net.blocks
@@ -509,6 +553,143 @@ impl Fleet {
         self.groups
             .iter()
             .map(move |g| g.day_with(net, &self.curtail, 1.0))
+    }
+}
+
+/// The price-free parts of one group's day in one running state: what [`FleetGroup::flows`]
+/// computes before the price comes in.
+#[derive(Debug, Clone, Copy, Default)]
+struct Parts {
+    btc_mined: f64,
+    power_cost_usd: f64,
+    opex_usd: f64,
+    hosting_fee_usd: f64,
+}
+
+impl From<GroupDay> for Parts {
+    fn from(g: GroupDay) -> Parts {
+        Parts {
+            btc_mined: g.btc_mined,
+            power_cost_usd: g.power_cost_usd,
+            opex_usd: g.opex_usd,
+            hosting_fee_usd: g.hosting_fee_usd,
+        }
+    }
+}
+
+/// One group on one day: offline, or its flows in each running state with the thresholds that
+/// pick the state from the price.
+#[derive(Debug, Clone, Copy)]
+struct Lane {
+    online: bool,
+    /// kWh per TH-hour x the base and the peak tiers' power costs (the shutdown tests).
+    thresholds: [f64; 2],
+    /// Flows with the tiers on as the index's bits say (bit 0 base, bit 1 peak).
+    states: [Parts; 4],
+}
+
+/// A fleet over given network days with each day's price-free parts worked out once, so the
+/// day's margin at another BTC price is a few operations: the same floating-point operations,
+/// in the same order, as [`Fleet::day`]`(net).margin_usd` with `net.price_usd` set to that
+/// price. The days' chain (blocks, hashvalue, dates, heights) is what the days say; only the
+/// price changes.
+#[derive(Debug, Clone)]
+pub struct PricedDays<'a> {
+    fleet: &'a Fleet,
+    groups: usize,
+    hashvalue: Vec<f64>,
+    lanes: Vec<Lane>,
+    /// True when the rule never looks at the price (no shutdown, no peak hours).
+    fixed_rule: bool,
+}
+
+impl<'a> PricedDays<'a> {
+    /// The fleet's parts over `days`.
+    pub fn new(fleet: &'a Fleet, days: &[NetDay]) -> PricedDays<'a> {
+        let rule = &fleet.curtail;
+        let fixed_rule = !rule.shutdown && rule.peak_hours == 0.0;
+        let mut lanes = Vec::with_capacity(days.len() * fleet.groups.len());
+        for net in days {
+            for g in &fleet.groups {
+                // As `day_with` with `running` 1.
+                let online = g.online(net);
+                if online == 0.0 {
+                    lanes.push(Lane {
+                        online: false,
+                        thresholds: [0.0; 2],
+                        states: [Parts::default(); 4],
+                    });
+                    continue;
+                }
+                let running = 1.0 * online;
+                let mut states = [Parts::default(); 4];
+                if fixed_rule {
+                    let all = g.flows(
+                        net,
+                        running,
+                        g.power_cost_usd_per_kwh * HOURS_PER_DAY * running,
+                    );
+                    states = [Parts::from(all); 4];
+                } else if g.peak(rule).0 > 0.0 {
+                    for (i, st) in states.iter_mut().enumerate() {
+                        *st = g
+                            .tier_flows(net, rule, running, [i & 1 != 0, i & 2 != 0])
+                            .into();
+                    }
+                } else {
+                    // No peak hours: the peak tier's switch changes nothing.
+                    let off = g.tier_flows(net, rule, running, [false, false]).into();
+                    let on = g.tier_flows(net, rule, running, [true, false]).into();
+                    states = [off, on, off, on];
+                }
+                let kwh = g.kwh_per_th_hour(net.date);
+                let (_, peak_price) = g.peak(rule);
+                lanes.push(Lane {
+                    online: true,
+                    thresholds: [kwh * g.power_cost_usd_per_kwh, kwh * peak_price],
+                    states,
+                });
+            }
+        }
+        PricedDays {
+            fleet,
+            groups: fleet.groups.len(),
+            hashvalue: days.iter().map(|n| n.hashvalue_btc_per_ph_day).collect(),
+            lanes,
+            fixed_rule,
+        }
+    }
+
+    /// The fleet's margin on day `d` at `price_usd`, USD.
+    #[inline]
+    pub fn margin_usd(&self, d: usize, price_usd: f64) -> f64 {
+        let rule = &self.fleet.curtail;
+        let lanes = &self.lanes[d * self.groups..(d + 1) * self.groups];
+        let mut margin = 0.0;
+        for (g, lane) in self.fleet.groups.iter().zip(lanes) {
+            if !lane.online {
+                margin += 0.0;
+                continue;
+            }
+            let p = if self.fixed_rule {
+                &lane.states[0]
+            } else {
+                let revenue_per_th_hour = g.revenue_per_th_hour(self.hashvalue[d], price_usd);
+                let pays = |t: f64| revenue_per_th_hour >= t;
+                let base = !rule.shutdown || pays(lane.thresholds[0]);
+                let peak = !(rule.shutdown || rule.idle_peak) || pays(lane.thresholds[1]);
+                &lane.states[usize::from(base) | usize::from(peak) << 1]
+            };
+            let (_, _, m) = g.priced(
+                p.btc_mined,
+                price_usd,
+                p.power_cost_usd,
+                p.opex_usd,
+                p.hosting_fee_usd,
+            );
+            margin += m;
+        }
+        margin - self.fleet.opex_usd_per_day
     }
 }
 

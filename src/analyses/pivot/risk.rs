@@ -195,7 +195,7 @@ pub fn monte_carlo(
     }
     // The path's prices, before the breakeven search reprices the days.
     let base_price: Vec<f64> = days.iter().map(|d| d.price_usd).collect();
-    let central = super::assemble(&s, inputs, &f, &mut days, false);
+    let central = super::assemble(&s, inputs, &f, &mut days, false, false);
     // The days as the paths read them: the path's price is set on a copy of each.
     for (d, p) in days.iter_mut().zip(&base_price) {
         d.price_usd = *p;

@@ -423,3 +423,198 @@ fn summary_is_the_whole_horizon_of_a_full_run() {
         assert_eq!(s.decision, want, "{rate}");
     }
 }
+
+/// A random fleet of one to three groups: pool fee, uptime, opex, hosting fee, profit share on
+/// either basis, energization and retirement (by date and at the 2028 halving), wear and
+/// failures, fleet opex and capex, with or without the shutdown rule and peak hours.
+fn random_scenario(rng: &mut rand_chacha::ChaCha8Rng) -> Scenario {
+    use crate::model::fleet::{Curtail, Retire, ShareBasis};
+    use rand::Rng;
+    let start = d("2026-01-01") + chrono::Days::new(rng.gen_range(0..900));
+    let difficulty = rng.gen_range(80e12..160e12);
+    let network = NetworkState {
+        date: start,
+        height: rng.gen_range(880_000..1_045_000),
+        difficulty,
+        hashrate_hs: chain::hashrate_from_difficulty(difficulty) * rng.gen_range(0.8..1.3),
+        fees_btc_per_block: rng.gen_range(0.0..0.3),
+        price_usd: rng.gen_range(40_000.0..200_000.0),
+        epoch_elapsed_s: None,
+        block_progress: 0.0,
+    };
+    let groups = (0..rng.gen_range(1..=3))
+        .map(|i| {
+            let energize = rng
+                .gen_bool(0.3)
+                .then(|| start + chrono::Days::new(rng.gen_range(0..400)));
+            let retire = match rng.gen_range(0..4) {
+                0 => Some(Retire::Date(
+                    energize.unwrap_or(start) + chrono::Days::new(rng.gen_range(1..900)),
+                )),
+                1 => Some(Retire::Halving(1_050_000)),
+                _ => None,
+            };
+            FleetGroup {
+                label: format!("g{i}"),
+                hashrate_ths: rng.gen_range(1e5..3e6),
+                efficiency_j_per_th: rng.gen_range(9.0..38.0),
+                power_cost_usd_per_kwh: rng.gen_range(0.01..0.12),
+                uptime: rng.gen_range(0.8..=1.0),
+                pool_fee: if rng.gen_bool(0.5) {
+                    rng.gen_range(0.0..0.03)
+                } else {
+                    0.0
+                },
+                opex_usd_per_day: if rng.gen_bool(0.5) {
+                    rng.gen_range(0.0..5e4)
+                } else {
+                    0.0
+                },
+                units: rng.gen_range(0.0..20_000.0f64).floor(),
+                energize,
+                retire,
+                installed_on: rng.gen_bool(0.5).then_some(start),
+                degradation: if rng.gen_bool(0.4) {
+                    rng.gen_range(0.0..0.1)
+                } else {
+                    0.0
+                },
+                failure_rate: if rng.gen_bool(0.4) {
+                    rng.gen_range(0.0..0.1)
+                } else {
+                    0.0
+                },
+                capex_usd: 0.0,
+                resale_usd_per_unit: 0.0,
+                hosting_fee_usd_per_month: if rng.gen_bool(0.4) {
+                    rng.gen_range(0.0..200.0)
+                } else {
+                    0.0
+                },
+                profit_share: if rng.gen_bool(0.4) {
+                    rng.gen_range(0.0..0.3)
+                } else {
+                    0.0
+                },
+                profit_share_basis: if rng.gen_bool(0.5) {
+                    ShareBasis::Revenue
+                } else {
+                    ShareBasis::Margin
+                },
+                depreciation_years: 0.0,
+            }
+        })
+        .collect();
+    let peak = rng.gen_bool(0.25);
+    let fleet = Fleet {
+        groups,
+        curtail: Curtail {
+            shutdown: rng.gen_bool(0.7),
+            peak_hours: if peak { rng.gen_range(0.0..12.0) } else { 0.0 },
+            peak_power_cost_usd_per_kwh: (peak && rng.gen_bool(0.5))
+                .then(|| rng.gen_range(0.05..0.3)),
+            idle_peak: rng.gen_bool(0.5),
+        },
+        capex_usd: if rng.gen_bool(0.5) {
+            rng.gen_range(0.0..5e8)
+        } else {
+            0.0
+        },
+        opex_usd_per_day: if rng.gen_bool(0.5) {
+            rng.gen_range(0.0..1e5)
+        } else {
+            0.0
+        },
+        ..Fleet::default()
+    };
+    Scenario::with_growth(
+        network,
+        Growth {
+            hashrate: rng.gen_range(-0.2..0.8),
+            fees: rng.gen_range(-0.2..0.3),
+            price: rng.gen_range(-0.5..1.0),
+        },
+        fleet,
+        Horizon::Days(1),
+    )
+}
+
+fn random_inputs(rng: &mut rand_chacha::ChaCha8Rng, fleet: &Fleet) -> PivotInputs {
+    use rand::Rng;
+    let site_mw = fleet_mw(fleet) * rng.gen_range(1.0..1.5);
+    PivotInputs {
+        site_mw,
+        it_mw: site_mw / rng.gen_range(1.0..2.0),
+        lease_usd_per_kw_month: rng.gen_range(0.0..300.0),
+        lease_years: rng.gen_range(0.5..4.0),
+        lease_escalator: rng.gen_range(-0.05..0.1),
+        noi_margin: rng.gen_range(0.0..=1.0),
+        conversion_capex_usd_per_mw: rng.gen_range(0.0..15e6),
+        conversion_months: if rng.gen_bool(0.2) {
+            0.0
+        } else {
+            rng.gen_range(0.0..30.0)
+        },
+        mining_share_during_conversion: match rng.gen_range(0..3) {
+            0 => 0.0,
+            1 => 1.0,
+            _ => rng.gen_range(0.0..=1.0),
+        },
+        discount_rate: rng.gen_range(-0.05..0.3),
+    }
+}
+
+#[test]
+fn lean_growth_solver_matches_the_fleet_day_to_the_bit() {
+    // The breakeven growth solved on the fleet's precomputed price-free parts against the
+    // reference (each trial growth reprices the engine's days through `Fleet::day`): whole
+    // results, every yearly row, over random networks, fleets, rules and pivot inputs.
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(13);
+    let mut statuses = std::collections::BTreeMap::new();
+    let chains = crate::analyses::sweep::ChainCache::new(4);
+    for case in 0..160u64 {
+        let s = random_scenario(&mut rng);
+        let i = random_inputs(&mut rng, &s.fleet);
+        let lean = run_on(&s, &i, true, false).unwrap();
+        let general = run_on(&s, &i, true, true).unwrap();
+        assert_eq!(lean, general, "case {case}: {s:?} {i:?}");
+        // Days walked once per network and horizon, shared by other pivot inputs.
+        for inputs in [i.clone(), random_inputs(&mut rng, &s.fleet), i.clone()] {
+            assert_eq!(
+                summary_shared(&s, &inputs, &chains, &[case]).unwrap(),
+                PivotSummary::from(&run_on(&s, &inputs, false, true).unwrap()),
+                "case {case}: {inputs:?}"
+            );
+        }
+        // The gap itself, to the bit, at random growths and horizons (the bisection's result
+        // alone would hide a difference that does not flip a sign).
+        let Prepared {
+            s: sp,
+            mut days,
+            flows,
+        } = prepare(&s, &i).unwrap();
+        let mut reference = days.clone();
+        let mut a = GrowthSolver::new(&sp.fleet, &i, &flows, &mut days, false);
+        let mut b = GrowthSolver::new(&sp.fleet, &i, &flows, &mut reference, true);
+        for _ in 0..8 {
+            let g = rng.gen_range(-0.9..5.0);
+            let end = rng.gen_range(1..=flows.v.len());
+            let (x, y) = (a.gap(g, end), b.gap(g, end));
+            assert_eq!(
+                x.to_bits(),
+                y.to_bits(),
+                "case {case}: g {g} end {end}: {x} {y}"
+            );
+        }
+        for r in &lean.rows {
+            *statuses
+                .entry(r.breakeven_price_growth_status.clone())
+                .or_insert(0) += 1;
+        }
+    }
+    // The cases reach the bisection as well as both ends of the searched range.
+    for k in ["found", "mining_ahead", "converting_ahead"] {
+        assert!(statuses.get(k).copied().unwrap_or(0) > 10, "{statuses:?}");
+    }
+}
