@@ -187,6 +187,7 @@ impl<D: Drivers> Drivers for NoisyDrivers<D> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BandRow {
     /// First day of the period (UTC).
+    #[serde(serialize_with = "crate::model::serialize_ymd")]
     pub date: NaiveDate,
     /// Days in the period.
     pub days: u32,

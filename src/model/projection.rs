@@ -120,6 +120,7 @@ impl Scenario {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ProjectionRow {
     /// First day of the row (UTC).
+    #[serde(serialize_with = "crate::model::serialize_ymd")]
     pub date: NaiveDate,
     /// Days in the row.
     pub days: u32,

@@ -67,7 +67,7 @@ impl Dest {
     pub fn open(path: Option<&Path>) -> Result<Dest, Error> {
         let Some(p) = path else {
             return Ok(Dest::Stdout(BufWriter::with_capacity(
-                64 * 1024,
+                256 * 1024,
                 io::stdout().lock(),
             )));
         };
@@ -117,7 +117,7 @@ impl Dest {
         let pending = Pending::push(&mut list, tmp.path().to_path_buf());
         drop(list);
         Ok(Dest::File {
-            tmp: BufWriter::new(tmp),
+            tmp: BufWriter::with_capacity(256 * 1024, tmp),
             path: target,
             shown: p.to_path_buf(),
             _pending: pending,

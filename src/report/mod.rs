@@ -239,6 +239,52 @@ pub struct RowWriter<W: Write> {
     /// The CSV path's buffers, reused from row to row: the row's fields and the line.
     scalars: flat::Scalars,
     line: Vec<u8>,
+    /// Each written column's last number and its text (CSV, JSON, NDJSON): a column that
+    /// holds its value from row to row (a price, a difficulty over an epoch, a zero) copies
+    /// the text instead of rounding and printing the number again.
+    memo: Vec<Memo>,
+}
+
+/// A column's last number (its bits, after the sats scaling) and the text it printed as.
+#[derive(Debug, Clone, Copy)]
+struct Memo {
+    bits: u64,
+    len: u8,
+    text: [u8; 32],
+}
+
+impl Memo {
+    /// Nothing remembered (`len` 0 never matches: a number always prints as something).
+    const EMPTY: Memo = Memo {
+        bits: 0,
+        len: 0,
+        text: [0; 32],
+    };
+
+    /// Appends `x` as `digits` print it, from the memo when `x` is the column's last number.
+    /// Returns whether anything was appended (nothing for a NaN or an infinity).
+    #[inline]
+    fn write(&mut self, line: &mut Vec<u8>, x: f64, digits: Digits) -> bool {
+        let bits = x.to_bits();
+        if self.len > 0 && self.bits == bits {
+            // A fixed-size copy (no call to memcpy), then the text's length.
+            let end = line.len() + usize::from(self.len);
+            line.extend_from_slice(&self.text);
+            line.truncate(end);
+            return true;
+        }
+        let start = line.len();
+        digits.write(line, x);
+        let n = line.len() - start;
+        if n > 0 && n <= self.text.len() {
+            self.text[..n].copy_from_slice(&line[start..]);
+            self.len = n as u8;
+            self.bits = bits;
+        } else {
+            self.len = 0;
+        }
+        n > 0
+    }
 }
 
 /// The most rows the table holds (it is laid out at the end, so it keeps its rows in memory);
@@ -275,6 +321,7 @@ impl<W: Write> RowWriter<W> {
             meta: None,
             scalars: flat::Scalars::default(),
             line: Vec::new(),
+            memo: Vec::new(),
         }
     }
 
@@ -555,7 +602,9 @@ impl<W: Write> RowWriter<W> {
             csv_record(&mut line, self.names.iter().map(|n| n.as_bytes()));
         }
         let start = line.len();
-        for (j, &i) in self.pick.iter().enumerate() {
+        self.memo.resize(self.pick.len(), Memo::EMPTY);
+        let mut ints = itoa::Buffer::new();
+        for (j, (&i, memo)) in self.pick.iter().zip(&mut self.memo).enumerate() {
             if j > 0 {
                 line.push(b',');
             }
@@ -564,19 +613,19 @@ impl<W: Write> RowWriter<W> {
                 continue;
             }
             let sats = self.sats.get(i).copied().unwrap_or(false);
+            // Numbers never need quotes.
             match row.fields.get(i - np).map(|f| &f.1) {
                 None | Some(Scalar::Null) => {}
                 Some(Scalar::Str(r)) => csv_field(&mut line, row.str(r).as_bytes()),
                 Some(Scalar::Bool(b)) => {
                     line.extend_from_slice(if *b { b"true" } else { b"false" })
                 }
-                // Numbers never need quotes.
-                Some(Scalar::U64(n)) if sats => digits.write(&mut line, *n as f64 * 1e8),
-                Some(Scalar::I64(n)) if sats => digits.write(&mut line, *n as f64 * 1e8),
-                Some(Scalar::U64(n)) => write!(line, "{n}")?,
-                Some(Scalar::I64(n)) => write!(line, "{n}")?,
-                Some(Scalar::F64(x)) if sats => digits.write(&mut line, x * 1e8),
-                Some(Scalar::F64(x)) => digits.write(&mut line, *x),
+                Some(Scalar::U64(n)) if sats => _ = memo.write(&mut line, *n as f64 * 1e8, digits),
+                Some(Scalar::I64(n)) if sats => _ = memo.write(&mut line, *n as f64 * 1e8, digits),
+                Some(Scalar::U64(n)) => line.extend_from_slice(ints.format(*n).as_bytes()),
+                Some(Scalar::I64(n)) => line.extend_from_slice(ints.format(*n).as_bytes()),
+                Some(Scalar::F64(x)) if sats => _ = memo.write(&mut line, x * 1e8, digits),
+                Some(Scalar::F64(x)) => _ = memo.write(&mut line, *x, digits),
             }
         }
         if line.len() == start {
@@ -621,14 +670,20 @@ impl<W: Write> RowWriter<W> {
             }
         }
         line.push(b'{');
-        let number = |line: &mut Vec<u8>, x: f64| {
-            let start = line.len();
-            digits.write(line, x);
-            if line.len() == start {
+        let number = |line: &mut Vec<u8>, memo: &mut Memo, x: f64| {
+            if !memo.write(line, x, digits) {
                 line.extend_from_slice(b"null");
             }
         };
-        for (j, (&i, name)) in self.pick.iter().zip(&self.names).enumerate() {
+        self.memo.resize(self.pick.len(), Memo::EMPTY);
+        let mut ints = itoa::Buffer::new();
+        for (j, ((&i, name), memo)) in self
+            .pick
+            .iter()
+            .zip(&self.names)
+            .zip(&mut self.memo)
+            .enumerate()
+        {
             if j > 0 {
                 line.push(b',');
             }
@@ -645,12 +700,12 @@ impl<W: Write> RowWriter<W> {
                 Some(Scalar::Bool(b)) => {
                     line.extend_from_slice(if *b { b"true" } else { b"false" })
                 }
-                Some(Scalar::U64(n)) if sats => number(&mut line, *n as f64 * 1e8),
-                Some(Scalar::I64(n)) if sats => number(&mut line, *n as f64 * 1e8),
-                Some(Scalar::U64(n)) => write!(line, "{n}")?,
-                Some(Scalar::I64(n)) => write!(line, "{n}")?,
-                Some(Scalar::F64(x)) if sats => number(&mut line, x * 1e8),
-                Some(Scalar::F64(x)) => number(&mut line, *x),
+                Some(Scalar::U64(n)) if sats => number(&mut line, memo, *n as f64 * 1e8),
+                Some(Scalar::I64(n)) if sats => number(&mut line, memo, *n as f64 * 1e8),
+                Some(Scalar::U64(n)) => line.extend_from_slice(ints.format(*n).as_bytes()),
+                Some(Scalar::I64(n)) => line.extend_from_slice(ints.format(*n).as_bytes()),
+                Some(Scalar::F64(x)) if sats => number(&mut line, memo, x * 1e8),
+                Some(Scalar::F64(x)) => number(&mut line, memo, *x),
             }
         }
         line.push(b'}');
