@@ -125,6 +125,26 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
         };
         return risk.run_monte_carlo(&out, &model, s, &setup.source);
     }
+    // CSV, JSON and NDJSON of the fleet alone stream: each day is written as it is worked
+    // out, with no rows kept. A horizon that ends at a halving can fail after many days (the
+    // halving never comes), so it runs whole before the first line is written.
+    let bounded = !matches!(s.horizon, Horizon::Halving { .. });
+    if format != Format::Table && !a.by_machine && risk.plot.is_none() && bounded {
+        let mut w = RowWriter::new(format, &a.output.style(), Dest::open(a.output.path())?);
+        if a.meta {
+            w.meta(meta(&setup.spec, &setup.source, plan));
+        }
+        let prefix = tag_prefix(&a.tag);
+        let mut agg = Aggregator::new(period);
+        model.for_each_day(s, |_, r| match agg.push(r, projection::epoch_of_row(r)) {
+            Some(row) => w.write_prefixed(&prefix, &row),
+            None => Ok(()),
+        })?;
+        if let Some(row) = agg.finish() {
+            w.write_prefixed(&prefix, &row)?;
+        }
+        return w.finish()?.commit();
+    }
     let p = model.project(s)?;
     risk.plot_projection(&model, s, &p)?;
     // --by-machine keeps every group's days until the fleet's rows are written: bounded.

@@ -218,14 +218,38 @@ pub struct Scalars {
     pub text: String,
 }
 
+/// Takes a row's fields one at a time, in declaration order: each as a [`Scalar`] whose
+/// [`Scalar::Str`] ranges index `text`.
+pub trait FieldSink {
+    /// One field.
+    fn field(&mut self, key: &'static str, value: Scalar, text: &str);
+}
+
+impl FieldSink for Vec<(&'static str, Scalar)> {
+    fn field(&mut self, key: &'static str, value: Scalar, _: &str) {
+        self.push((key, value));
+    }
+}
+
+/// Hands `row`'s fields (a struct of scalars, options of them, strings and unit variants) to
+/// `sink` as they are serialized, their text in `text` (cleared first); an error for anything
+/// else (a nested struct, a sequence), possibly after some fields went to the sink.
+pub fn each_field<T: Serialize + ?Sized, S: FieldSink>(
+    row: &T,
+    text: &mut String,
+    sink: &mut S,
+) -> Result<(), FlatError> {
+    text.clear();
+    row.serialize(RowScalars { text, sink })
+}
+
 impl Scalars {
     /// Reads `row`'s fields (a struct of scalars, options of them, strings and unit
     /// variants); an error for anything else (a nested struct, a sequence), which leaves the
     /// caller to take the JSON-value path.
     pub fn read<T: Serialize + ?Sized>(&mut self, row: &T) -> Result<(), FlatError> {
         self.fields.clear();
-        self.text.clear();
-        row.serialize(RowScalars(self))
+        each_field(row, &mut self.text, &mut self.fields)
     }
 
     /// The text of a [`Scalar::Str`].
@@ -234,9 +258,12 @@ impl Scalars {
     }
 }
 
-struct RowScalars<'a>(&'a mut Scalars);
+struct RowScalars<'a, S> {
+    text: &'a mut String,
+    sink: &'a mut S,
+}
 
-impl SerializeStruct for RowScalars<'_> {
+impl<S: FieldSink> SerializeStruct for RowScalars<'_, S> {
     type Ok = ();
     type Error = FlatError;
 
@@ -245,8 +272,8 @@ impl SerializeStruct for RowScalars<'_> {
         key: &'static str,
         value: &V,
     ) -> Result<(), FlatError> {
-        let v = value.serialize(OneScalar(&mut self.0.text))?;
-        self.0.fields.push((key, v));
+        let v = value.serialize(OneScalar(self.text))?;
+        self.sink.field(key, v, self.text);
         Ok(())
     }
 
@@ -255,8 +282,8 @@ impl SerializeStruct for RowScalars<'_> {
     }
 }
 
-/// Serializes a row (a struct) into its [`Scalars`].
-impl<'a> Serializer for RowScalars<'a> {
+/// Serializes a row (a struct) into its fields' [`Scalar`]s.
+impl<'a, S: FieldSink> Serializer for RowScalars<'a, S> {
     type Ok = ();
     type Error = FlatError;
     type SerializeSeq = Impossible<(), FlatError>;
@@ -264,11 +291,10 @@ impl<'a> Serializer for RowScalars<'a> {
     type SerializeTupleStruct = Impossible<(), FlatError>;
     type SerializeTupleVariant = Impossible<(), FlatError>;
     type SerializeMap = Impossible<(), FlatError>;
-    type SerializeStruct = RowScalars<'a>;
+    type SerializeStruct = RowScalars<'a, S>;
     type SerializeStructVariant = Impossible<(), FlatError>;
 
-    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Self, FlatError> {
-        self.0.fields.reserve(len);
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, FlatError> {
         Ok(self)
     }
 

@@ -173,23 +173,47 @@ pub fn round_sig_decimal(x: f64, digits: u8) -> Option<(f64, i32)> {
             return None;
         }
         let p = POW10[k.unsigned_abs() as usize];
-        let m = if k >= 0 {
-            (x * p).round()
-        } else {
-            (x / p).round()
-        };
+        let y = if k >= 0 { x * p } else { x / p };
+        // y is x · 10^k to half an ulp: within an ulp of a halfway point the exact product
+        // may lie on the other side, so the decimal string decides.
+        // (|y| < 10^15: the estimate of e is never high by more than one.)
+        let frac = (y - y as i64 as f64).abs();
+        if (frac - 0.5).abs() <= y.abs() * f64::EPSILON * 2.0 {
+            return None;
+        }
+        let m = round_half_away(y);
         let top = POW10[d as usize];
         if m.abs() >= top {
             e += 1; // the estimate was low
             continue;
         }
-        if m.abs() < top / 10.0 {
+        if m.abs() < POW10[d as usize - 1] {
             e -= 1; // a hair high (rounding)
             continue;
         }
         return Some((m, k));
     }
     None
+}
+
+/// `v.round()` (halfway cases away from zero) for `|v|` below 10^15 (what
+/// [`round_sig_decimal`] rounds), without a call into the C library: `v` minus its truncation
+/// is exact.
+#[inline]
+fn round_half_away(v: f64) -> f64 {
+    // (A NaN or an infinity takes the library's rounding too.)
+    if v.abs() >= 1e15 || v.is_nan() {
+        return v.round();
+    }
+    let t = v as i64 as f64;
+    let f = v - t;
+    if f >= 0.5 {
+        t + 1.0
+    } else if f <= -0.5 {
+        t - 1.0
+    } else {
+        t
+    }
 }
 
 /// floor(log10 `a`) for a positive finite `a`, or one less where `a` is below 1 (the caller
@@ -467,8 +491,8 @@ mod round_sig_tests {
             }
             x *= 1.377;
         }
-        // Exactly equal: the fast path stops at 13 digits, where x * 10^k's error is far below
-        // the rounding step (at 15 digits a halfway case can round the other way).
+        // Exactly equal: the fast path stops at 13 digits and leaves the products within an
+        // ulp of a halfway point to the decimal string.
         assert_eq!(same, n, "{same} of {n}");
         assert_eq!(round_sig(0.060000000000000005, 12), 0.06);
         assert_eq!(round_sig(0.06999999999999999, 12), 0.07);
