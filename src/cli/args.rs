@@ -206,3 +206,118 @@ mod tests {
         assert!(parse_percent("inf").is_err());
     }
 }
+
+/// A subcommand's arguments, defined only when that subcommand runs (or its help, a
+/// completion script or a man page needs them): a run builds one subcommand's few dozen
+/// arguments instead of every subcommand's hundreds, which is most of the start-up time.
+#[derive(Debug, Clone)]
+pub struct Lazy<T>(pub T);
+
+/// Set by [`eager_command`]: [`Lazy`] defines its arguments at once.
+static EAGER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The whole command with every subcommand's arguments defined, as a completion script or a
+/// man page reads it (and changes it: `mut_arg` needs the argument there).
+pub fn eager_command() -> clap::Command {
+    use clap::CommandFactory;
+    EAGER.store(true, std::sync::atomic::Ordering::Relaxed);
+    let cmd = super::Cli::command();
+    EAGER.store(false, std::sync::atomic::Ordering::Relaxed);
+    cmd
+}
+
+impl<T: clap::Args> clap::Args for Lazy<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        if EAGER.load(std::sync::atomic::Ordering::Relaxed) {
+            return keep_about::<T, false>(cmd);
+        }
+        cmd.defer(keep_about::<T, false>)
+    }
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        if EAGER.load(std::sync::atomic::Ordering::Relaxed) {
+            return keep_about::<T, true>(cmd);
+        }
+        cmd.defer(keep_about::<T, true>)
+    }
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+}
+
+impl<T: clap::FromArgMatches> clap::FromArgMatches for Lazy<T> {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(m).map(Lazy)
+    }
+    fn from_arg_matches_mut(m: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(m).map(Lazy)
+    }
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(m)
+    }
+    fn update_from_arg_matches_mut(&mut self, m: &mut clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(m)
+    }
+}
+
+/// `T`'s arguments added to `cmd`, which keeps the about texts the subcommand's own doc
+/// comment gave it (`T`'s doc comment would replace them, as it does not when the arguments
+/// come first, before the subcommand's attributes).
+fn keep_about<T: clap::Args, const UPDATE: bool>(cmd: clap::Command) -> clap::Command {
+    let about = cmd.get_about().cloned();
+    let long_about = cmd.get_long_about().cloned();
+    let mut cmd = if UPDATE {
+        T::augment_args_for_update(cmd)
+    } else {
+        T::augment_args(cmd)
+    };
+    if let Some(a) = about {
+        cmd = cmd.about(a);
+    }
+    match long_about {
+        Some(l) => cmd.long_about(l),
+        None => cmd.long_about(None),
+    }
+}
+
+#[cfg(test)]
+mod lazy_tests {
+    use clap::CommandFactory;
+
+    /// Every subcommand's help (and so its arguments, their order and texts) is the same
+    /// whether its arguments are defined when it runs (a run) or up front (completions, man
+    /// pages); clap's own checks pass on the whole command.
+    #[test]
+    fn lazy_subcommands_match_the_eager_command() {
+        let eager = super::eager_command();
+        eager.clone().debug_assert();
+        let names: Vec<String> = eager
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        assert!(names.len() >= 12, "{names:?}");
+        let help = |cmd: clap::Command, args: &[&str]| -> String {
+            let mut argv = vec!["minecalc"];
+            argv.extend(args);
+            match cmd.try_get_matches_from(argv) {
+                Ok(_) => panic!("{args:?} printed no help"),
+                Err(e) => e.render().to_string(),
+            }
+        };
+        for name in &names {
+            for flag in ["--help", "-h"] {
+                let lazy = help(super::super::Cli::command(), &[name, flag]);
+                let whole = help(eager.clone(), &[name, flag]);
+                assert_eq!(lazy, whole, "{name} {flag}");
+                assert!(lazy.contains("Usage: minecalc"), "{lazy}");
+            }
+        }
+        let lazy = help(
+            super::super::Cli::command(),
+            &["network", "snapshot", "--help"],
+        );
+        assert_eq!(
+            lazy,
+            help(eager.clone(), &["network", "snapshot", "--help"])
+        );
+    }
+}

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::builder::PossibleValuesParser;
-use clap::{Args, CommandFactory};
+use clap::Args;
 use clap_complete::Shell;
 
 use minecalc::report::{unknown_column, Dest};
@@ -71,7 +71,7 @@ fn completion_command() -> clap::Command {
                 .map(|s| clap::builder::PossibleValue::new(s.clone())),
         )
     };
-    let mut cmd = super::Cli::command();
+    let mut cmd = super::args::eager_command();
     let names: Vec<String> = cmd
         .get_subcommands()
         .map(|s| s.get_name().to_string())
@@ -114,7 +114,7 @@ pub fn completions(a: &CompletionsArgs) -> Result<(), Error> {
 
 /// Prints a man page, or writes them all to `--dir`.
 pub fn man(a: &ManArgs) -> Result<(), Error> {
-    let mut cmd = super::Cli::command();
+    let mut cmd = super::args::eager_command();
     cmd.build();
     if let Some(dir) = &a.dir {
         if !dir.is_dir() {
