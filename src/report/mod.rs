@@ -246,6 +246,8 @@ pub struct RowWriter<W: Write> {
     /// The columns written are all the row's, in their order (no `--columns`): a CSV row can
     /// go from the serializer straight to the line.
     identity: bool,
+    /// The JSON keys of the columns written, quoted, each with its colon.
+    keys: Vec<Vec<u8>>,
 }
 
 /// A column's last number (its bits, after the sats scaling) and the text it printed as.
@@ -326,6 +328,7 @@ impl<W: Write> RowWriter<W> {
             line: Vec::new(),
             memo: Vec::new(),
             identity: false,
+            keys: Vec::new(),
         }
     }
 
@@ -463,12 +466,12 @@ impl<W: Write> RowWriter<W> {
         prefix: &[(String, Value)],
         row: &T,
     ) -> Result<(), Error> {
-        // CSV of a plain struct after the first row (which sets the columns up), all columns
-        // in order: from the serializer straight to the line.
-        if self.format == Format::Csv
+        // CSV, JSON or NDJSON of a plain struct after the first row (which sets the columns
+        // up), all columns in order: from the serializer straight to the line.
+        if self.format != Format::Table
             && self.rows_written > 0
             && self.identity
-            && self.write_csv_direct(prefix, row)?
+            && self.write_direct(prefix, row)?
         {
             return Ok(());
         }
@@ -616,10 +619,11 @@ impl<W: Write> RowWriter<W> {
         }
         let start = line.len();
         self.memo.resize(self.pick.len(), Memo::EMPTY);
-        let mut cells = CsvCells {
+        let mut cells = Cells {
             line: &mut line,
             digits,
             ints: itoa::Buffer::new(),
+            json: false,
         };
         for (j, (&i, memo)) in self.pick.iter().zip(&mut self.memo).enumerate() {
             if j > 0 {
@@ -650,34 +654,61 @@ impl<W: Write> RowWriter<W> {
         Ok(())
     }
 
-    /// A CSV row after the first with all the columns in order, its fields written as the
-    /// serializer hands them over (no list of fields per row). `false` (nothing written) for a
-    /// row that is not a flat struct of the first row's width, which takes the other paths.
-    fn write_csv_direct<T: TableRow>(
+    /// A CSV, JSON or NDJSON row after the first with all the columns in order, its fields
+    /// written as the serializer hands them over (no list of fields per row). `false` (nothing
+    /// written) for a row that is not a flat struct of the first row's width, which takes the
+    /// other paths.
+    fn write_direct<T: TableRow>(
         &mut self,
         prefix: &[(String, Value)],
         row: &T,
     ) -> Result<bool, Error> {
         let np = prefix.len();
-        if self.memo.len() != self.pick.len() || self.sats.len() != self.pick.len() {
+        let n = self.pick.len();
+        if self.memo.len() != n || self.sats.len() != n || self.names.len() != n {
             return Ok(false);
+        }
+        let json = self.format != Format::Csv;
+        if json && self.keys.len() != n {
+            self.keys = self
+                .names
+                .iter()
+                .map(|k| {
+                    let mut key = serde_json::to_vec(k)?;
+                    key.push(b':');
+                    Ok(key)
+                })
+                .collect::<Result<_, serde_json::Error>>()?;
         }
         let mut line = std::mem::take(&mut self.line);
         line.clear();
+        if self.format == Format::Json {
+            line.extend_from_slice(b",\n");
+        }
+        if json {
+            line.push(b'{');
+        }
         for (j, (_, v)) in prefix.iter().enumerate() {
             if j > 0 {
                 line.push(b',');
             }
-            csv_field(&mut line, cell(v).as_bytes());
+            if json {
+                line.extend_from_slice(&self.keys[j]);
+                serde_json::to_writer(&mut line, v)?;
+            } else {
+                csv_field(&mut line, cell(v).as_bytes());
+            }
         }
-        let mut sink = DirectCsv {
-            cells: CsvCells {
+        let mut sink = Direct {
+            cells: Cells {
                 line: &mut line,
                 digits: self.style.digits,
                 ints: itoa::Buffer::new(),
+                json,
             },
             memo: &mut self.memo[np..],
             sats: &self.sats[np..],
+            keys: if json { &self.keys[np..] } else { &[] },
             at: 0,
             comma: np > 0,
         };
@@ -687,11 +718,15 @@ impl<W: Write> RowWriter<W> {
             self.line = line;
             return Ok(false);
         }
-        if line.is_empty() {
+        if json {
+            line.push(b'}');
+        } else if line.is_empty() {
             // A record of one empty field is a quoted empty string, as the csv crate writes it.
             line.extend_from_slice(b"\"\"");
         }
-        line.push(b'\n');
+        if self.format != Format::Json {
+            line.push(b'\n');
+        }
         let w = self
             .out
             .as_mut()
@@ -711,7 +746,6 @@ impl<W: Write> RowWriter<W> {
         prefix: &[(String, Value)],
         row: &flat::Scalars,
     ) -> Result<(), Error> {
-        use flat::Scalar;
         if self.rows_written == 0 {
             let names: Vec<&str> = row.fields.iter().map(|(k, _)| *k).collect();
             self.setup::<T>(prefix, &names)?;
@@ -729,13 +763,13 @@ impl<W: Write> RowWriter<W> {
             }
         }
         line.push(b'{');
-        let number = |line: &mut Vec<u8>, memo: &mut Memo, x: f64| {
-            if !memo.write(line, x, digits) {
-                line.extend_from_slice(b"null");
-            }
-        };
         self.memo.resize(self.pick.len(), Memo::EMPTY);
-        let mut ints = itoa::Buffer::new();
+        let mut cells = Cells {
+            line: &mut line,
+            digits,
+            ints: itoa::Buffer::new(),
+            json: true,
+        };
         for (j, ((&i, name), memo)) in self
             .pick
             .iter()
@@ -744,27 +778,18 @@ impl<W: Write> RowWriter<W> {
             .enumerate()
         {
             if j > 0 {
-                line.push(b',');
+                cells.line.push(b',');
             }
-            serde_json::to_writer(&mut line, name.as_str())?;
-            line.push(b':');
+            serde_json::to_writer(&mut *cells.line, name.as_str())?;
+            cells.line.push(b':');
             if i < np {
-                serde_json::to_writer(&mut line, &prefix[i].1)?;
+                serde_json::to_writer(&mut *cells.line, &prefix[i].1)?;
                 continue;
             }
             let sats = self.sats.get(i).copied().unwrap_or(false);
-            match row.fields.get(i - np).map(|f| &f.1) {
-                None | Some(Scalar::Null) => line.extend_from_slice(b"null"),
-                Some(Scalar::Str(r)) => serde_json::to_writer(&mut line, row.str(r))?,
-                Some(Scalar::Bool(b)) => {
-                    line.extend_from_slice(if *b { b"true" } else { b"false" })
-                }
-                Some(Scalar::U64(n)) if sats => number(&mut line, memo, *n as f64 * 1e8),
-                Some(Scalar::I64(n)) if sats => number(&mut line, memo, *n as f64 * 1e8),
-                Some(Scalar::U64(n)) => line.extend_from_slice(ints.format(*n).as_bytes()),
-                Some(Scalar::I64(n)) => line.extend_from_slice(ints.format(*n).as_bytes()),
-                Some(Scalar::F64(x)) if sats => number(&mut line, memo, x * 1e8),
-                Some(Scalar::F64(x)) => number(&mut line, memo, *x),
+            match row.fields.get(i - np) {
+                Some((_, v)) => cells.cell(v, &row.text, sats, memo),
+                None => cells.line.extend_from_slice(b"null"),
             }
         }
         line.push(b'}');
@@ -993,16 +1018,16 @@ pub fn write_all_prefixed<T: TableRow>(
     w.finish()?.commit()
 }
 
-/// A float as serde_json prints it (its shortest round-trip form, `144.0` for a whole
-/// number); nothing for a NaN or an infinity (JSON's null, an empty cell).
-/// Writes a row's values as CSV cells (without the commas between them).
-struct CsvCells<'a> {
+/// Writes a row's values as CSV cells or JSON values (without what goes between them).
+struct Cells<'a> {
     line: &'a mut Vec<u8>,
     digits: Digits,
     ints: itoa::Buffer,
+    /// JSON (a null is `null`, a string quoted and escaped) rather than CSV.
+    json: bool,
 }
 
-impl CsvCells<'_> {
+impl Cells<'_> {
     /// One value (its text in `text` for a string); `sats` for a BTC amount written in sats.
     /// Numbers never need quotes.
     #[inline]
@@ -1010,31 +1035,42 @@ impl CsvCells<'_> {
         use flat::Scalar;
         let line = &mut *self.line;
         let digits = self.digits;
+        let json = self.json;
+        let number = |line: &mut Vec<u8>, memo: &mut Memo, x: f64| {
+            if !memo.write(line, x, digits) && json {
+                line.extend_from_slice(b"null");
+            }
+        };
         match v {
+            Scalar::Null if json => line.extend_from_slice(b"null"),
             Scalar::Null => {}
+            // Writing a string into a Vec cannot fail.
+            Scalar::Str(r) if json => _ = serde_json::to_writer(&mut *line, &text[r.clone()]),
             Scalar::Str(r) => csv_field(line, text[r.clone()].as_bytes()),
             Scalar::Bool(b) => line.extend_from_slice(if *b { b"true" } else { b"false" }),
-            Scalar::U64(n) if sats => _ = memo.write(line, *n as f64 * 1e8, digits),
-            Scalar::I64(n) if sats => _ = memo.write(line, *n as f64 * 1e8, digits),
+            Scalar::U64(n) if sats => number(line, memo, *n as f64 * 1e8),
+            Scalar::I64(n) if sats => number(line, memo, *n as f64 * 1e8),
             Scalar::U64(n) => line.extend_from_slice(self.ints.format(*n).as_bytes()),
             Scalar::I64(n) => line.extend_from_slice(self.ints.format(*n).as_bytes()),
-            Scalar::F64(x) if sats => _ = memo.write(line, x * 1e8, digits),
-            Scalar::F64(x) => _ = memo.write(line, *x, digits),
+            Scalar::F64(x) if sats => number(line, memo, x * 1e8),
+            Scalar::F64(x) => number(line, memo, *x),
         }
     }
 }
 
-/// The fields of a CSV row as the serializer hands them over, each column with its memo and
-/// sats flag; `at` counts the fields (a row wider than the memo writes nothing more).
-struct DirectCsv<'a> {
-    cells: CsvCells<'a>,
+/// The fields of a row as the serializer hands them over, each column with its memo, sats
+/// flag and (JSON) its quoted key and colon; `at` counts the fields (a row wider than the
+/// memo writes nothing more).
+struct Direct<'a> {
+    cells: Cells<'a>,
     memo: &'a mut [Memo],
     sats: &'a [bool],
+    keys: &'a [Vec<u8>],
     at: usize,
     comma: bool,
 }
 
-impl flat::FieldSink for DirectCsv<'_> {
+impl flat::FieldSink for Direct<'_> {
     #[inline]
     fn field(&mut self, _: &'static str, value: flat::Scalar, text: &str) {
         let at = self.at;
@@ -1046,10 +1082,15 @@ impl flat::FieldSink for DirectCsv<'_> {
             self.cells.line.push(b',');
         }
         self.comma = true;
+        if let Some(key) = self.keys.get(at) {
+            self.cells.line.extend_from_slice(key);
+        }
         self.cells.cell(&value, text, sats, memo);
     }
 }
 
+/// A float as serde_json prints it (its shortest round-trip form, `144.0` for a whole
+/// number); nothing for a NaN or an infinity (JSON's null, an empty cell).
 fn json_f64(buf: &mut Vec<u8>, x: f64) {
     if x.is_finite() {
         // Writing into a Vec cannot fail.
