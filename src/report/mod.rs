@@ -597,6 +597,19 @@ impl<W: Write> RowWriter<W> {
         Ok(())
     }
 
+    /// Writes a row's finished `line` and keeps its buffer for the next row.
+    fn emit(&mut self, line: Vec<u8>) -> Result<(), Error> {
+        let w = self
+            .out
+            .as_mut()
+            .ok_or_else(|| Error::runtime("writer closed"))?;
+        let written = w.write_all(&line);
+        self.line = line;
+        written?;
+        self.rows_written += 1;
+        Ok(())
+    }
+
     /// [`RowWriter::write_prefixed`] for CSV, from the row's scalars: each cell exactly as
     /// the JSON-value path prints it (floats rounded to the style's digits, in serde_json's
     /// shortest form; sats columns ×1e8; null and non-finite values empty), without building
@@ -643,15 +656,7 @@ impl<W: Write> RowWriter<W> {
             line.extend_from_slice(b"\"\"");
         }
         line.push(b'\n');
-        let w = self
-            .out
-            .as_mut()
-            .ok_or_else(|| Error::runtime("writer closed"))?;
-        let written = w.write_all(&line);
-        self.line = line;
-        written?;
-        self.rows_written += 1;
-        Ok(())
+        self.emit(line)
     }
 
     /// A CSV, JSON or NDJSON row after the first with all the columns in order, its fields
@@ -727,14 +732,7 @@ impl<W: Write> RowWriter<W> {
         if self.format != Format::Json {
             line.push(b'\n');
         }
-        let w = self
-            .out
-            .as_mut()
-            .ok_or_else(|| Error::runtime("writer closed"))?;
-        let written = w.write_all(&line);
-        self.line = line;
-        written?;
-        self.rows_written += 1;
+        self.emit(line)?;
         Ok(true)
     }
 
@@ -796,15 +794,7 @@ impl<W: Write> RowWriter<W> {
         if self.format == Format::Ndjson {
             line.push(b'\n');
         }
-        let w = self
-            .out
-            .as_mut()
-            .ok_or_else(|| Error::runtime("writer closed"))?;
-        let written = w.write_all(&line);
-        self.line = line;
-        written?;
-        self.rows_written += 1;
-        Ok(())
+        self.emit(line)
     }
 
     /// Writes one row.
