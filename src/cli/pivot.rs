@@ -48,9 +48,10 @@ pub struct PivotArgs {
     pub risk: risk::PivotRiskArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Run only shard K of N of the combinations, for batch runners (GNU parallel, Slurm job
-    /// arrays, Kubernetes Indexed Jobs): the shards' CSV or NDJSON outputs joined in order are
-    /// the whole run's, byte for byte (shards after the first print no header).
+    /// With --vary: run only shard K of N of the combinations, for batch runners (GNU
+    /// parallel, Slurm job arrays, Kubernetes Indexed Jobs): the shards' CSV or NDJSON outputs
+    /// joined in order are the whole run's, byte for byte (shards after the first print no
+    /// header). A single case's `--paths` runs whole.
     #[arg(long, value_name = "K/N", value_parser = Shard::parse, help_heading = "Output")]
     #[arg(requires = "vary")]
     pub shard: Option<Shard>,
