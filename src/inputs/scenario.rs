@@ -404,7 +404,7 @@ pub fn gives_fleet(spec: &Spec) -> bool {
 /// The fleet, checked; machines come from `catalog`. Without a start date, groups age from
 /// their energization only and `retire = "halving"` is refused (see [`fleet_at`]).
 pub fn fleet(spec: &Spec, catalog: &[Machine]) -> Result<Fleet, Error> {
-    fleet_at(spec, catalog, None, None)
+    fleet_at(spec, || catalog, None, None)
 }
 
 /// When a fleet runs: its first day (energizations before it are refused; machines age from
@@ -606,7 +606,7 @@ fn schedule_of(t: &str, origin: &Origin) -> Result<Vec<(NaiveDate, f64)>, Error>
 pub fn with_fleet_of(spec: &Spec, base: &Scenario) -> Result<Scenario, Error> {
     let fleet = fleet_at(
         spec,
-        machines::catalog(),
+        machines::catalog,
         Some(base.start()),
         Some(chain::next_halving_height(base.network.height)),
     )?;
@@ -619,10 +619,11 @@ pub fn with_fleet_of(spec: &Spec, base: &Scenario) -> Result<Scenario, Error> {
     Ok(scenario)
 }
 
-/// The fleet on a clock (see [`fleet`]).
-pub fn fleet_at(
+/// The fleet on a clock (see [`fleet`]); the catalog is read only where a group names a
+/// machine (the embedded catalog is parsed on first use, which a plain fleet never needs).
+pub fn fleet_at<'c>(
     spec: &Spec,
-    catalog: &[Machine],
+    catalog: impl Fn() -> &'c [Machine],
     start: Option<NaiveDate>,
     next_halving: Option<u64>,
 ) -> Result<Fleet, Error> {
@@ -668,7 +669,7 @@ pub fn fleet_at(
     for g in &spec.groups {
         let num = |name: &str| Spec::num_in(g, name);
         let machine = match Spec::text_in(g, "machine") {
-            Some((name, origin)) => Some(machines::find(catalog, &name).map_err(|e| {
+            Some((name, origin)) => Some(machines::find(catalog(), &name).map_err(|e| {
                 Error::Input(format!(
                     "{}{e}",
                     match &origin {
@@ -885,7 +886,7 @@ pub fn plan(
     let start = network.state.date;
     let fleet = fleet_at(
         spec,
-        machines::catalog(),
+        machines::catalog,
         Some(start),
         Some(chain::next_halving_height(network.state.height)),
     )?;
