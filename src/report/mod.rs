@@ -526,13 +526,7 @@ impl<W: Write> RowWriter<W> {
                 }
                 let cells: Vec<String> = values.iter().map(cell).collect();
                 csv_record(&mut line, cells.iter().map(|c| c.as_bytes()));
-                let w = self
-                    .out
-                    .as_mut()
-                    .ok_or_else(|| Error::runtime("writer closed"))?;
-                let written = w.write_all(&line);
-                self.line = line;
-                written?;
+                return self.emit(line);
             }
             Format::Json | Format::Ndjson => {
                 let mut obj = serde_json::Map::new();
