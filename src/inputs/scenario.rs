@@ -765,7 +765,14 @@ pub fn fleet_at<'c>(
         life_of(&mut group, g, spec, group_price, machine.is_some(), clock)?;
         // Each batch of a schedule is a group of its own, energized (and ageing) from its date.
         for (date, n) in &schedule {
-            let m = machine.expect("a schedule has a machine");
+            // (A schedule without a machine was refused above.)
+            let Some(m) = machine else {
+                return Err(group_error(
+                    g,
+                    "schedule",
+                    "needs a machine (--machine NAME)",
+                ));
+            };
             if let Some(start) = clock.start.filter(|s| date < s) {
                 let (t, origin) = Spec::text_in(g, "schedule").unwrap_or_default_origin();
                 return Err(crate::params::param("schedule").error(

@@ -111,6 +111,16 @@ impl NetDay {
 pub struct Engine<D> {
     drivers: D,
     date: NaiveDate,
+    chain: Chain,
+    prev: Option<NetDay>,
+}
+
+/// Where the chain stands: the block position (whole blocks and the one in progress), the
+/// epoch and era, the subsidy and difficulty in force, the epoch's elapsed seconds and a
+/// halving block still to be reported. [`Engine`] and [`ChainWalk`] both step it, and cross
+/// its boundaries with [`Chain::cross`], so they agree to the bit.
+#[derive(Debug, Clone)]
+struct Chain {
     x: f64,
     epoch: u64,
     era: u64,
@@ -118,23 +128,17 @@ pub struct Engine<D> {
     difficulty: f64,
     epoch_elapsed_s: f64,
     pending_halving_mark: Option<u64>,
-    prev: Option<NetDay>,
 }
 
-const PH: f64 = 1e15;
-
-impl<D: Drivers> Engine<D> {
-    /// An engine at 00:00 UTC of `state.date`. The state's hashrate, price and fees are taken
-    /// from `drivers`; its height, difficulty and epoch timing from `state`.
-    pub fn new(state: &NetworkState, drivers: D) -> Engine<D> {
+impl Chain {
+    /// The chain at 00:00 UTC of `state.date`.
+    fn at(state: &NetworkState) -> Chain {
         let next = state.height + 1;
         let epoch = chain::epoch_of(next);
         let era = chain::halvings_at(next);
         let mined_in_epoch = (next - epoch * RETARGET_INTERVAL_BLOCKS) as f64;
         let first_of_era = era * HALVING_INTERVAL_BLOCKS;
-        Engine {
-            drivers,
-            date: state.date,
+        Chain {
             x: state.height as f64 + state.block_progress.clamp(0.0, 1.0 - f64::EPSILON),
             epoch,
             era,
@@ -144,6 +148,61 @@ impl<D: Drivers> Engine<D> {
                 .epoch_elapsed_s
                 .unwrap_or(mined_in_epoch * chain::TARGET_SPACING_S),
             pending_halving_mark: (era >= 1 && next == first_of_era).then_some(first_of_era),
+        }
+    }
+
+    /// The positions of the next retarget, the era's last block and the pending halving
+    /// mark (infinity for none).
+    fn boundaries(&self) -> (f64, f64, f64) {
+        (
+            ((self.epoch + 1) * RETARGET_INTERVAL_BLOCKS - 1) as f64,
+            ((self.era + 1) * HALVING_INTERVAL_BLOCKS - 1) as f64,
+            self.pending_halving_mark
+                .map_or(f64::INFINITY, |h| h as f64),
+        )
+    }
+
+    /// Moves to `boundary` (the nearest of `boundaries`) and crosses it: the halving mark
+    /// reported, the retarget applied, the next era begun. Returns the halving block reported
+    /// and the retarget (the new epoch's first height and the difficulty's ratio), if any.
+    fn cross(
+        &mut self,
+        boundary: f64,
+        (b_retarget, b_era, b_mark): (f64, f64, f64),
+    ) -> (Option<u64>, Option<(u64, f64)>) {
+        self.x = boundary;
+        let mut halving = None;
+        let mut retarget = None;
+        if boundary == b_mark {
+            halving = Some(self.pending_halving_mark.take().unwrap_or_default());
+        }
+        if boundary == b_retarget {
+            let new = chain::retarget(self.difficulty, self.epoch_elapsed_s);
+            self.epoch += 1;
+            retarget = Some((self.epoch * RETARGET_INTERVAL_BLOCKS, new / self.difficulty));
+            self.difficulty = new;
+            self.epoch_elapsed_s = 0.0;
+        }
+        if boundary == b_era {
+            self.era += 1;
+            let first = self.era * HALVING_INTERVAL_BLOCKS;
+            self.subsidy_btc = chain::subsidy_btc(first);
+            self.pending_halving_mark = Some(first);
+        }
+        (halving, retarget)
+    }
+}
+
+const PH: f64 = 1e15;
+
+impl<D: Drivers> Engine<D> {
+    /// An engine at 00:00 UTC of `state.date`. The state's hashrate, price and fees are taken
+    /// from `drivers`; its height, difficulty and epoch timing from `state`.
+    pub fn new(state: &NetworkState, drivers: D) -> Engine<D> {
+        Engine {
+            drivers,
+            date: state.date,
+            chain: Chain::at(state),
             prev: None,
         }
     }
@@ -155,7 +214,7 @@ impl<D: Drivers> Engine<D> {
 
     /// Difficulty in force now.
     pub fn difficulty(&self) -> f64 {
-        self.difficulty
+        self.chain.difficulty
     }
 
     /// The drivers.
@@ -168,23 +227,23 @@ impl<D: Drivers> Engine<D> {
     /// fees from the drivers. An engine started from it continues exactly as this one would.
     pub fn state(&mut self) -> NetworkState {
         let dd = self.drivers.day(self.date, self.prev.as_ref());
-        let height = self.x.floor();
+        let height = self.chain.x.floor();
         NetworkState {
             date: self.date,
             height: height as u64,
-            difficulty: self.difficulty,
+            difficulty: self.chain.difficulty,
             hashrate_hs: dd.hashrate_hs,
             fees_btc_per_block: dd.fees_btc_per_block,
             price_usd: dd.price_usd,
-            epoch_elapsed_s: Some(self.epoch_elapsed_s),
-            block_progress: self.x - height,
+            epoch_elapsed_s: Some(self.chain.epoch_elapsed_s),
+            block_progress: self.chain.x - height,
         }
     }
 
     /// Simulates the next day.
     pub fn step(&mut self) -> NetDay {
         let dd = self.drivers.day(self.date, self.prev.as_ref());
-        let start_epoch = self.epoch;
+        let start_epoch = self.chain.epoch;
         let reward_scale = PH / chain::HASHES_PER_DIFFICULTY;
         let mut t = 0.0_f64;
         let mut blocks = 0.0;
@@ -194,15 +253,11 @@ impl<D: Drivers> Engine<D> {
         let mut halving = None;
         let mut retargets = Vec::new();
         loop {
-            let rate = dd.hashrate_hs / (self.difficulty * chain::HASHES_PER_DIFFICULTY);
+            let rate = dd.hashrate_hs / (self.chain.difficulty * chain::HASHES_PER_DIFFICULTY);
             let rem = chain::SECONDS_PER_DAY - t;
-            let b_retarget = ((self.epoch + 1) * RETARGET_INTERVAL_BLOCKS - 1) as f64;
-            let b_era = ((self.era + 1) * HALVING_INTERVAL_BLOCKS - 1) as f64;
-            let b_mark = self
-                .pending_halving_mark
-                .map_or(f64::INFINITY, |h| h as f64);
-            let boundary = b_retarget.min(b_era).min(b_mark);
-            let dt_to_boundary = (boundary - self.x) / rate;
+            let bounds = self.chain.boundaries();
+            let boundary = bounds.0.min(bounds.1).min(bounds.2);
+            let dt_to_boundary = (boundary - self.chain.x) / rate;
             let reached = dt_to_boundary <= rem;
             let dt = if reached {
                 dt_to_boundary.max(0.0)
@@ -212,34 +267,22 @@ impl<D: Drivers> Engine<D> {
             // Accumulate the segment [t, t + dt) at the current difficulty and subsidy.
             let seg_blocks = rate * dt;
             blocks += seg_blocks;
-            subsidy_sum += seg_blocks * self.subsidy_btc;
-            hashvalue +=
-                reward_scale / self.difficulty * dt * (self.subsidy_btc + dd.fees_btc_per_block);
-            diff_time += self.difficulty * dt;
-            self.epoch_elapsed_s += dt;
+            subsidy_sum += seg_blocks * self.chain.subsidy_btc;
+            hashvalue += reward_scale / self.chain.difficulty
+                * dt
+                * (self.chain.subsidy_btc + dd.fees_btc_per_block);
+            diff_time += self.chain.difficulty * dt;
+            self.chain.epoch_elapsed_s += dt;
             t += dt;
             if !reached {
-                self.x += seg_blocks;
+                self.chain.x += seg_blocks;
                 break;
             }
-            self.x = boundary;
-            if boundary == b_mark {
-                let h = self.pending_halving_mark.take().unwrap_or_default();
+            let (mark, retarget) = self.chain.cross(boundary, bounds);
+            if let Some(h) = mark {
                 halving = Some((h, instant(self.date, t)));
             }
-            if boundary == b_retarget {
-                let new = chain::retarget(self.difficulty, self.epoch_elapsed_s);
-                self.epoch += 1;
-                retargets.push((self.epoch * RETARGET_INTERVAL_BLOCKS, new / self.difficulty));
-                self.difficulty = new;
-                self.epoch_elapsed_s = 0.0;
-            }
-            if boundary == b_era {
-                self.era += 1;
-                let first = self.era * HALVING_INTERVAL_BLOCKS;
-                self.subsidy_btc = chain::subsidy_btc(first);
-                self.pending_halving_mark = Some(first);
-            }
+            retargets.extend(retarget);
         }
         // A hashprice path sets what a PH/s earns: BTC = the path's USD / the day's price.
         if let Some(hp) = dd.hashprice_usd_per_ph_day {
@@ -249,7 +292,7 @@ impl<D: Drivers> Engine<D> {
             date: self.date,
             // x is never negative: the cast truncates, which is the floor, without a call to
             // libm's floor on targets without SSE4.1.
-            height: self.x as u64,
+            height: self.chain.x as u64,
             epoch: start_epoch,
             blocks,
             difficulty: diff_time / chain::SECONDS_PER_DAY,
@@ -257,7 +300,7 @@ impl<D: Drivers> Engine<D> {
             subsidy_btc: if blocks > 0.0 {
                 subsidy_sum / blocks
             } else {
-                self.subsidy_btc
+                self.chain.subsidy_btc
             },
             fees_btc_per_block: dd.fees_btc_per_block,
             price_usd: dd.price_usd,
@@ -285,13 +328,7 @@ impl<D: Drivers> Engine<D> {
 /// the hashvalue is the network's.
 #[derive(Debug, Clone)]
 pub struct ChainWalk {
-    x: f64,
-    epoch: u64,
-    era: u64,
-    subsidy_btc: f64,
-    difficulty: f64,
-    epoch_elapsed_s: f64,
-    pending_halving_mark: Option<u64>,
+    chain: Chain,
     /// `difficulty * HASHES_PER_DIFFICULTY` (the engine's rate divisor).
     hashes: f64,
     /// `reward_scale / difficulty` (the engine's hashvalue factor).
@@ -309,21 +346,8 @@ const REWARD_SCALE: f64 = PH / chain::HASHES_PER_DIFFICULTY;
 impl ChainWalk {
     /// The chain at 00:00 UTC of `state.date`, as [`Engine::new`] starts it.
     pub fn new(state: &NetworkState) -> ChainWalk {
-        let next = state.height + 1;
-        let epoch = chain::epoch_of(next);
-        let era = chain::halvings_at(next);
-        let mined_in_epoch = (next - epoch * RETARGET_INTERVAL_BLOCKS) as f64;
-        let first_of_era = era * HALVING_INTERVAL_BLOCKS;
         let mut w = ChainWalk {
-            x: state.height as f64 + state.block_progress.clamp(0.0, 1.0 - f64::EPSILON),
-            epoch,
-            era,
-            subsidy_btc: chain::subsidy_btc(next),
-            difficulty: state.difficulty,
-            epoch_elapsed_s: state
-                .epoch_elapsed_s
-                .unwrap_or(mined_in_epoch * chain::TARGET_SPACING_S),
-            pending_halving_mark: (era >= 1 && next == first_of_era).then_some(first_of_era),
+            chain: Chain::at(state),
             hashes: 0.0,
             reward: 0.0,
             b_retarget: 0.0,
@@ -337,19 +361,15 @@ impl ChainWalk {
 
     /// The boundaries and the difficulty's constants after a change of epoch, era or mark.
     fn settle(&mut self) {
-        self.b_retarget = ((self.epoch + 1) * RETARGET_INTERVAL_BLOCKS - 1) as f64;
-        self.b_era = ((self.era + 1) * HALVING_INTERVAL_BLOCKS - 1) as f64;
-        self.b_mark = self
-            .pending_halving_mark
-            .map_or(f64::INFINITY, |h| h as f64);
+        (self.b_retarget, self.b_era, self.b_mark) = self.chain.boundaries();
         self.boundary = self.b_retarget.min(self.b_era).min(self.b_mark);
-        self.hashes = self.difficulty * chain::HASHES_PER_DIFFICULTY;
-        self.reward = REWARD_SCALE / self.difficulty;
+        self.hashes = self.chain.difficulty * chain::HASHES_PER_DIFFICULTY;
+        self.reward = REWARD_SCALE / self.chain.difficulty;
     }
 
     /// Difficulty in force now.
     pub fn difficulty(&self) -> f64 {
-        self.difficulty
+        self.chain.difficulty
     }
 
     /// The next day at `hashrate_hs` and `fees_btc_per_block`: its expected blocks and the BTC
@@ -359,16 +379,16 @@ impl ChainWalk {
         // The engine's first segment (t = 0, so the day's remaining seconds are all of it).
         let rate = hashrate_hs / self.hashes;
         let rem = chain::SECONDS_PER_DAY;
-        let dt_to_boundary = (self.boundary - self.x) / rate;
+        let dt_to_boundary = (self.boundary - self.chain.x) / rate;
         if dt_to_boundary <= rem {
             return self.split_day(hashrate_hs, fees_btc_per_block);
         }
         // No boundary today: one segment, added to the engine's zeros as it adds them.
         let seg_blocks = rate * rem;
         let blocks = 0.0 + seg_blocks;
-        let hashvalue = 0.0 + self.reward * rem * (self.subsidy_btc + fees_btc_per_block);
-        self.epoch_elapsed_s += rem;
-        self.x += seg_blocks;
+        let hashvalue = 0.0 + self.reward * rem * (self.chain.subsidy_btc + fees_btc_per_block);
+        self.chain.epoch_elapsed_s += rem;
+        self.chain.x += seg_blocks;
         (blocks, hashvalue)
     }
 
@@ -383,7 +403,7 @@ impl ChainWalk {
             let rate = hashrate_hs / self.hashes;
             let rem = chain::SECONDS_PER_DAY - t;
             let boundary = self.boundary;
-            let dt_to_boundary = (boundary - self.x) / rate;
+            let dt_to_boundary = (boundary - self.chain.x) / rate;
             let reached = dt_to_boundary <= rem;
             let dt = if reached {
                 dt_to_boundary.max(0.0)
@@ -392,29 +412,15 @@ impl ChainWalk {
             };
             let seg_blocks = rate * dt;
             blocks += seg_blocks;
-            hashvalue += self.reward * dt * (self.subsidy_btc + fees_btc_per_block);
-            self.epoch_elapsed_s += dt;
+            hashvalue += self.reward * dt * (self.chain.subsidy_btc + fees_btc_per_block);
+            self.chain.epoch_elapsed_s += dt;
             t += dt;
             if !reached {
-                self.x += seg_blocks;
+                self.chain.x += seg_blocks;
                 break;
             }
-            self.x = boundary;
-            if boundary == self.b_mark {
-                self.pending_halving_mark = None;
-            }
-            if boundary == self.b_retarget {
-                let new = chain::retarget(self.difficulty, self.epoch_elapsed_s);
-                self.epoch += 1;
-                self.difficulty = new;
-                self.epoch_elapsed_s = 0.0;
-            }
-            if boundary == self.b_era {
-                self.era += 1;
-                let first = self.era * HALVING_INTERVAL_BLOCKS;
-                self.subsidy_btc = chain::subsidy_btc(first);
-                self.pending_halving_mark = Some(first);
-            }
+            self.chain
+                .cross(boundary, (self.b_retarget, self.b_era, self.b_mark));
             self.settle();
         }
         (blocks, hashvalue)
@@ -841,9 +847,9 @@ mod tests {
                 }
             }
             let end = e.state();
-            assert_eq!(w.x.floor() as u64, end.height, "start {k}");
+            assert_eq!(w.chain.x.floor() as u64, end.height, "start {k}");
             assert_eq!(
-                w.epoch_elapsed_s.to_bits(),
+                w.chain.epoch_elapsed_s.to_bits(),
                 end.epoch_elapsed_s.unwrap().to_bits()
             );
         }
