@@ -407,6 +407,17 @@ impl<W: Write> RowWriter<W> {
         };
         self.names = self.pick.iter().map(|&i| all[i].to_string()).collect();
         self.identity = self.pick.iter().copied().eq(0..all.len());
+        if matches!(self.format, Format::Json | Format::Ndjson) {
+            self.keys = self
+                .names
+                .iter()
+                .map(|k| {
+                    let mut key = serde_json::to_vec(k)?;
+                    key.push(b':');
+                    Ok(key)
+                })
+                .collect::<Result<_, serde_json::Error>>()?;
+        }
         if self.format == Format::Table {
             let keys = T::table_keys();
             let headers = T::table_headers();
@@ -479,11 +490,7 @@ impl<W: Write> RowWriter<W> {
         // JSON values.
         if self.format != Format::Table && self.scalars.read(row).is_ok() {
             let scalars = std::mem::take(&mut self.scalars);
-            let result = if self.format == Format::Csv {
-                self.write_csv_row::<T>(prefix, &scalars)
-            } else {
-                self.write_json_row::<T>(prefix, &scalars)
-            };
+            let result = self.write_scalar_row::<T>(prefix, &scalars);
             self.scalars = scalars;
             return result;
         }
@@ -604,11 +611,12 @@ impl<W: Write> RowWriter<W> {
         Ok(())
     }
 
-    /// [`RowWriter::write_prefixed`] for CSV, from the row's scalars: each cell exactly as
-    /// the JSON-value path prints it (floats rounded to the style's digits, in serde_json's
-    /// shortest form; sats columns ×1e8; null and non-finite values empty), without building
-    /// a value or a string per cell.
-    fn write_csv_row<T: TableRow>(
+    /// [`RowWriter::write_prefixed`] for CSV, JSON and NDJSON from the row's scalars, in the
+    /// columns' order: each CSV cell or JSON value exactly as the JSON-value path prints it
+    /// (floats rounded to the style's digits, in serde_json's shortest form; sats columns
+    /// ×1e8; a null, NaN or infinity empty in CSV and null in JSON), without building a value
+    /// or a string per cell.
+    fn write_scalar_row<T: TableRow>(
         &mut self,
         prefix: &[(String, Value)],
         row: &flat::Scalars,
@@ -617,46 +625,40 @@ impl<W: Write> RowWriter<W> {
             let names: Vec<&str> = row.fields.iter().map(|(k, _)| *k).collect();
             self.setup::<T>(prefix, &names)?;
         }
-        let digits = self.style.digits;
+        let json = self.format != Format::Csv;
         let np = prefix.len();
-        let mut line = std::mem::take(&mut self.line);
-        line.clear();
-        if self.rows_written == 0 && self.style.header {
-            csv_record(&mut line, self.names.iter().map(|n| n.as_bytes()));
-        }
-        let start = line.len();
+        let (mut line, start) = self.open_line()?;
         self.memo.resize(self.pick.len(), Memo::EMPTY);
         let mut cells = Cells {
             line: &mut line,
-            digits,
+            digits: self.style.digits,
             ints: itoa::Buffer::new(),
-            json: false,
+            json,
         };
         for (j, (&i, memo)) in self.pick.iter().zip(&mut self.memo).enumerate() {
             if j > 0 {
                 cells.line.push(b',');
             }
+            if let Some(key) = self.keys.get(j) {
+                cells.line.extend_from_slice(key);
+            }
             if i < np {
-                csv_field(cells.line, cell(&prefix[i].1).as_bytes());
+                given_cell(cells.line, &prefix[i].1, json)?;
                 continue;
             }
             let sats = self.sats.get(i).copied().unwrap_or(false);
-            if let Some((_, v)) = row.fields.get(i - np) {
-                cells.cell(v, &row.text, sats, memo);
+            match row.fields.get(i - np) {
+                Some((_, v)) => cells.cell(v, &row.text, sats, memo),
+                None => cells.cell(&flat::Scalar::Null, "", sats, memo),
             }
         }
-        if line.len() == start {
-            // A record of one empty field is a quoted empty string, as the csv crate writes it.
-            line.extend_from_slice(b"\"\"");
-        }
-        line.push(b'\n');
+        self.close_line(&mut line, start);
         self.emit(line)
     }
 
-    /// A CSV, JSON or NDJSON row after the first with all the columns in order, its fields
-    /// written as the serializer hands them over (no list of fields per row). `false` (nothing
-    /// written) for a row that is not a flat struct of the first row's width, which takes the
-    /// other paths.
+    /// A row after the first with all the columns in order, its fields written as the
+    /// serializer hands them over (no list of fields per row). `false` (nothing written) for a
+    /// row that is not a flat struct of the first row's width, which takes the other paths.
     fn write_direct<T: TableRow>(
         &mut self,
         prefix: &[(String, Value)],
@@ -664,39 +666,19 @@ impl<W: Write> RowWriter<W> {
     ) -> Result<bool, Error> {
         let np = prefix.len();
         let n = self.pick.len();
-        if self.memo.len() != n || self.sats.len() != n || self.names.len() != n {
+        let json = self.format != Format::Csv;
+        if self.memo.len() != n || self.sats.len() != n || (json && self.keys.len() != n) {
             return Ok(false);
         }
-        let json = self.format != Format::Csv;
-        if json && self.keys.len() != n {
-            self.keys = self
-                .names
-                .iter()
-                .map(|k| {
-                    let mut key = serde_json::to_vec(k)?;
-                    key.push(b':');
-                    Ok(key)
-                })
-                .collect::<Result<_, serde_json::Error>>()?;
-        }
-        let mut line = std::mem::take(&mut self.line);
-        line.clear();
-        if self.format == Format::Json {
-            line.extend_from_slice(b",\n");
-        }
-        if json {
-            line.push(b'{');
-        }
+        let (mut line, start) = self.open_line()?;
         for (j, (_, v)) in prefix.iter().enumerate() {
             if j > 0 {
                 line.push(b',');
             }
-            if json {
-                line.extend_from_slice(&self.keys[j]);
-                serde_json::to_writer(&mut line, v)?;
-            } else {
-                csv_field(&mut line, cell(v).as_bytes());
+            if let Some(key) = self.keys.get(j) {
+                line.extend_from_slice(key);
             }
+            given_cell(&mut line, v, json)?;
         }
         let mut sink = Direct {
             cells: Cells {
@@ -707,7 +689,7 @@ impl<W: Write> RowWriter<W> {
             },
             memo: &mut self.memo[np..],
             sats: &self.sats[np..],
-            keys: if json { &self.keys[np..] } else { &[] },
+            keys: self.keys.get(np..).unwrap_or_default(),
             at: 0,
             comma: np > 0,
         };
@@ -717,78 +699,47 @@ impl<W: Write> RowWriter<W> {
             self.line = line;
             return Ok(false);
         }
-        if json {
-            line.push(b'}');
-        } else if line.is_empty() {
-            // A record of one empty field is a quoted empty string, as the csv crate writes it.
-            line.extend_from_slice(b"\"\"");
-        }
-        if self.format != Format::Json {
-            line.push(b'\n');
-        }
+        self.close_line(&mut line, start);
         self.emit(line)?;
         Ok(true)
     }
 
-    /// [`RowWriter::write_prefixed`] for JSON and NDJSON, from the row's scalars: the object
-    /// serde_json writes for the JSON-value path, key by key (numbers as the CSV path prints
-    /// them; null for none, NaN or infinity).
-    fn write_json_row<T: TableRow>(
-        &mut self,
-        prefix: &[(String, Value)],
-        row: &flat::Scalars,
-    ) -> Result<(), Error> {
-        if self.rows_written == 0 {
-            let names: Vec<&str> = row.fields.iter().map(|(k, _)| *k).collect();
-            self.setup::<T>(prefix, &names)?;
-        }
-        let digits = self.style.digits;
-        let np = prefix.len();
+    /// The line buffer, cleared, with what comes before a row's cells: the CSV header on the
+    /// first row (when the style prints one); the JSON document's opening on the first row or
+    /// the comma after the previous one; a JSON object's brace. Also where the cells start.
+    fn open_line(&mut self) -> Result<(Vec<u8>, usize), Error> {
         let mut line = std::mem::take(&mut self.line);
         line.clear();
-        if self.format == Format::Json {
-            if self.rows_written == 0 {
+        match self.format {
+            Format::Csv if self.rows_written == 0 && self.style.header => {
+                csv_record(&mut line, self.names.iter().map(|n| n.as_bytes()));
+            }
+            Format::Json if self.rows_written == 0 => {
                 line.extend_from_slice(self.json_open()?.as_bytes());
                 line.push(b'\n');
-            } else {
-                line.extend_from_slice(b",\n");
             }
+            Format::Json => line.extend_from_slice(b",\n"),
+            _ => {}
         }
-        line.push(b'{');
-        self.memo.resize(self.pick.len(), Memo::EMPTY);
-        let mut cells = Cells {
-            line: &mut line,
-            digits,
-            ints: itoa::Buffer::new(),
-            json: true,
-        };
-        for (j, ((&i, name), memo)) in self
-            .pick
-            .iter()
-            .zip(&self.names)
-            .zip(&mut self.memo)
-            .enumerate()
-        {
-            if j > 0 {
-                cells.line.push(b',');
-            }
-            serde_json::to_writer(&mut *cells.line, name.as_str())?;
-            cells.line.push(b':');
-            if i < np {
-                serde_json::to_writer(&mut *cells.line, &prefix[i].1)?;
-                continue;
-            }
-            let sats = self.sats.get(i).copied().unwrap_or(false);
-            match row.fields.get(i - np) {
-                Some((_, v)) => cells.cell(v, &row.text, sats, memo),
-                None => cells.line.extend_from_slice(b"null"),
-            }
+        if self.format != Format::Csv {
+            line.push(b'{');
         }
-        line.push(b'}');
-        if self.format == Format::Ndjson {
+        let start = line.len();
+        Ok((line, start))
+    }
+
+    /// Ends a row's `line` (its cells from `start`): a JSON object's brace; for CSV a record
+    /// of one empty field as a quoted empty string, as the csv crate writes it; the newline
+    /// (JSON's comes with the next row's comma or the closing bracket).
+    fn close_line(&self, line: &mut Vec<u8>, start: usize) {
+        match self.format {
+            Format::Csv if line.len() == start => line.extend_from_slice(b"\"\""),
+            Format::Csv => {}
+            _ => line.push(b'}'),
+        }
+        if self.format != Format::Json {
             line.push(b'\n');
         }
-        self.emit(line)
     }
 
     /// Writes one row.
@@ -1080,6 +1031,17 @@ fn json_f64(buf: &mut Vec<u8>, x: f64) {
         // Writing into a Vec cannot fail.
         let _ = serde_json::to_writer(&mut *buf, &x);
     }
+}
+
+/// A leading column's value (a tag, a swept parameter, a group) as given: a CSV field or a
+/// JSON value.
+fn given_cell(line: &mut Vec<u8>, v: &Value, json: bool) -> Result<(), Error> {
+    if json {
+        serde_json::to_writer(&mut *line, v)?;
+    } else {
+        csv_field(line, cell(v).as_bytes());
+    }
+    Ok(())
 }
 
 /// Appends one CSV field as the csv crate writes it: in double quotes (inner quotes doubled)
