@@ -890,6 +890,15 @@ pub(crate) mod gen {
     use crate::model::network::{NetworkState, Snapshot};
     use crate::model::projection::{Growth, Horizon, Scenario};
 
+    /// `plain` half the time, a value drawn from `range` the other half.
+    fn half(r: &mut ChaCha8Rng, plain: f64, range: std::ops::Range<f64>) -> f64 {
+        if r.gen_bool(0.5) {
+            plain
+        } else {
+            r.gen_range(range)
+        }
+    }
+
     /// A random generator seeded with `seed`.
     pub fn rng(seed: u64) -> ChaCha8Rng {
         ChaCha8Rng::seed_from_u64(seed)
@@ -936,26 +945,10 @@ pub(crate) mod gen {
             r.gen_range(8.0..40.0),
             r.gen_range(0.0..0.15),
         );
-        g.uptime = if r.gen_bool(0.5) {
-            1.0
-        } else {
-            r.gen_range(0.5..1.0)
-        };
-        g.pool_fee = if r.gen_bool(0.5) {
-            0.0
-        } else {
-            r.gen_range(0.0..0.04)
-        };
-        g.opex_usd_per_day = if r.gen_bool(0.5) {
-            0.0
-        } else {
-            r.gen_range(0.0..500.0)
-        };
-        g.units = if r.gen_bool(0.5) {
-            0.0
-        } else {
-            r.gen_range(1.0f64..5000.0).round()
-        };
+        g.uptime = half(r, 1.0, 0.5..1.0);
+        g.pool_fee = half(r, 0.0, 0.0..0.04);
+        g.opex_usd_per_day = half(r, 0.0, 0.0..500.0);
+        g.units = half(r, 0.0, 1.0f64..5000.0).round();
         if r.gen_bool(0.3) {
             g.hosting_fee_usd_per_month = r.gen_range(0.0..80.0);
         }
@@ -1014,11 +1007,7 @@ pub(crate) mod gen {
             } else {
                 own + r.gen_range(0.0..3e6)
             },
-            opex_usd_per_day: if r.gen_bool(0.5) {
-                0.0
-            } else {
-                r.gen_range(0.0..2000.0)
-            },
+            opex_usd_per_day: half(r, 0.0, 0.0..2000.0),
             discount_rate: match r.gen_range(0..3) {
                 0 => 0.0,
                 1 => r.gen_range(0.0..0.3),
