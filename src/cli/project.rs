@@ -128,21 +128,20 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
     // CSV, JSON and NDJSON of the fleet alone stream: each day is written as it is worked
     // out, with no rows kept. A horizon that ends at a halving can fail after many days (the
     // halving never comes), so it runs whole before the first line is written.
-    let bounded = !matches!(s.horizon, Horizon::Halving { .. });
-    if format != Format::Table && !a.by_machine && risk.plot.is_none() && bounded {
+    let open = || -> Result<RowWriter<Dest>, Error> {
         let mut w = RowWriter::new(format, &a.output.style(), Dest::open(a.output.path())?);
         if a.meta {
             w.meta(meta(&setup.spec, &setup.source, plan));
         }
-        let prefix = tag_prefix(&a.tag);
-        let mut agg = Aggregator::new(period);
-        model.for_each_day(s, |_, r| match agg.push(r, projection::epoch_of_row(r)) {
-            Some(row) => w.write_prefixed(&prefix, &row),
-            None => Ok(()),
+        Ok(w)
+    };
+    let tags = tag_prefix(&a.tag);
+    let bounded = !matches!(s.horizon, Horizon::Halving { .. });
+    if format != Format::Table && !a.by_machine && risk.plot.is_none() && bounded {
+        let mut w = open()?;
+        write_periods(&mut w, &tags, period, |each| {
+            model.for_each_day(s, |_, r| each(r))
         })?;
-        if let Some(row) = agg.finish() {
-            w.write_prefixed(&prefix, &row)?;
-        }
         return w.finish()?.commit();
     }
     let p = model.project(s)?;
@@ -166,11 +165,7 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
             Ok(())
         })?;
     }
-    let mut w = RowWriter::new(format, &a.output.style(), Dest::open(a.output.path())?);
-    if a.meta {
-        w.meta(meta(&setup.spec, &setup.source, plan));
-    }
-    let tags = tag_prefix(&a.tag);
+    let mut w = open()?;
     let write_rows = |label: Option<&str>,
                       rows: &[ProjectionRow],
                       w: &mut RowWriter<Dest>|
@@ -179,16 +174,7 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
         if let Some(l) = label {
             prefix.push(("group".to_string(), Value::String(l.to_string())));
         }
-        let mut agg = Aggregator::new(period);
-        for r in rows {
-            if let Some(row) = agg.push(r, projection::epoch_of_row(r)) {
-                w.write_prefixed(&prefix, &row)?;
-            }
-        }
-        if let Some(row) = agg.finish() {
-            w.write_prefixed(&prefix, &row)?;
-        }
-        Ok(())
+        write_periods(w, &prefix, period, |each| rows.iter().try_for_each(each))
     };
     if a.by_machine {
         write_rows(Some("fleet"), &p.rows, &mut w)?;
@@ -207,6 +193,25 @@ pub fn run(a: &ProjectArgs) -> Result<(), Error> {
         w.postamble(postamble(&summary, &s.fleet));
     }
     w.finish()?.commit()
+}
+
+/// Writes the daily rows `days` hands over, in order, summed into `period`s, each after
+/// `prefix`.
+fn write_periods(
+    w: &mut RowWriter<Dest>,
+    prefix: &[(String, Value)],
+    period: Period,
+    days: impl FnOnce(&mut dyn FnMut(&ProjectionRow) -> Result<(), Error>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut agg = Aggregator::new(period);
+    days(&mut |r| match agg.push(r, projection::epoch_of_row(r)) {
+        Some(row) => w.write_prefixed(prefix, &row),
+        None => Ok(()),
+    })?;
+    match agg.finish() {
+        Some(row) => w.write_prefixed(prefix, &row),
+        None => Ok(()),
+    }
 }
 
 /// The assumptions behind the rows, for `--meta`: the version, the network the run starts
