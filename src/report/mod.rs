@@ -965,7 +965,8 @@ struct Cells<'a> {
 impl Cells<'_> {
     /// One value (its text in `text` for a string); `sats` for a BTC amount written in sats.
     /// Numbers never need quotes.
-    #[inline]
+    // Always inlined: in the direct path each field's call then knows its scalar's kind.
+    #[inline(always)]
     fn cell(&mut self, v: &flat::Scalar, text: &str, sats: bool, memo: &mut Memo) {
         use flat::Scalar;
         let line = &mut *self.line;
