@@ -267,6 +267,9 @@ impl<S: FieldSink> SerializeStruct for RowScalars<'_, S> {
     type Ok = ();
     type Error = FlatError;
 
+    // Always inlined: each field's place in the row's serializer then knows its value's kind
+    // (and the direct writer's copy of a held number is all it costs there).
+    #[inline(always)]
     fn serialize_field<V: ?Sized + Serialize>(
         &mut self,
         key: &'static str,

@@ -246,49 +246,56 @@ pub struct RowWriter<W: Write> {
     /// The columns written are all the row's, in their order (no `--columns`): a CSV row can
     /// go from the serializer straight to the line.
     identity: bool,
-    /// The JSON keys of the columns written, quoted, each with its colon.
-    keys: Vec<Vec<u8>>,
+    /// What goes before each written column's value (CSV, JSON, NDJSON): the comma after
+    /// the column before it and, in JSON, its quoted key and colon.
+    leads: Vec<Vec<u8>>,
 }
 
-/// A column's last number (its bits, after the sats scaling) and the text it printed as.
+/// A float column's last number (its bits, as the row holds it) and the text it printed
+/// as, with the column's lead (its comma and JSON key) before it.
 #[derive(Debug, Clone, Copy)]
 struct Memo {
     bits: u64,
     len: u8,
-    text: [u8; 32],
+    text: [u8; MEMO_BYTES],
 }
+
+/// The longest lead and number a memo holds (a longer one is printed every time).
+const MEMO_BYTES: usize = 64;
 
 impl Memo {
     /// Nothing remembered (`len` 0 never matches: a number always prints as something).
     const EMPTY: Memo = Memo {
         bits: 0,
         len: 0,
-        text: [0; 32],
+        text: [0; MEMO_BYTES],
     };
 
-    /// Appends `x` as `digits` print it, from the memo when `x` is the column's last number.
-    /// Returns whether anything was appended (nothing for a NaN or an infinity).
+    /// Appends the lead and text of `x` when it is the column's last number.
+    #[inline(always)]
+    fn hit(&self, line: &mut Vec<u8>, x: f64) -> bool {
+        if self.len == 0 || self.bits != x.to_bits() {
+            return false;
+        }
+        // A fixed-size copy (no call to memcpy), then the text's length.
+        let end = line.len() + usize::from(self.len);
+        line.extend_from_slice(&self.text);
+        line.truncate(end);
+        true
+    }
+
+    /// Remembers that `x` printed as `line[start..]` (its lead included).
     #[inline]
-    fn write(&mut self, line: &mut Vec<u8>, x: f64, digits: Digits) -> bool {
-        let bits = x.to_bits();
-        if self.len > 0 && self.bits == bits {
-            // A fixed-size copy (no call to memcpy), then the text's length.
-            let end = line.len() + usize::from(self.len);
-            line.extend_from_slice(&self.text);
-            line.truncate(end);
-            return true;
+    fn keep(&mut self, line: &[u8], start: usize, x: f64) {
+        let printed = &line[start..];
+        match self.text.get_mut(..printed.len()) {
+            Some(text) => {
+                text.copy_from_slice(printed);
+                self.len = printed.len() as u8;
+                self.bits = x.to_bits();
+            }
+            None => self.len = 0,
         }
-        let start = line.len();
-        digits.write(line, x);
-        let n = line.len() - start;
-        if n > 0 && n <= self.text.len() {
-            self.text[..n].copy_from_slice(&line[start..]);
-            self.len = n as u8;
-            self.bits = bits;
-        } else {
-            self.len = 0;
-        }
-        n > 0
     }
 }
 
@@ -328,7 +335,7 @@ impl<W: Write> RowWriter<W> {
             line: Vec::new(),
             memo: Vec::new(),
             identity: false,
-            keys: Vec::new(),
+            leads: Vec::new(),
         }
     }
 
@@ -407,14 +414,16 @@ impl<W: Write> RowWriter<W> {
         };
         self.names = self.pick.iter().map(|&i| all[i].to_string()).collect();
         self.identity = self.pick.iter().copied().eq(0..all.len());
-        if matches!(self.format, Format::Json | Format::Ndjson) {
-            self.keys = self
-                .names
-                .iter()
-                .map(|k| {
-                    let mut key = serde_json::to_vec(k)?;
-                    key.push(b':');
-                    Ok(key)
+        if self.format != Format::Table {
+            let json = self.format != Format::Csv;
+            self.leads = (self.names.iter().enumerate())
+                .map(|(j, k)| {
+                    let mut lead = if j > 0 { b",".to_vec() } else { Vec::new() };
+                    if json {
+                        serde_json::to_writer(&mut lead, k)?;
+                        lead.push(b':');
+                    }
+                    Ok(lead)
                 })
                 .collect::<Result<_, serde_json::Error>>()?;
         }
@@ -635,21 +644,17 @@ impl<W: Write> RowWriter<W> {
             ints: itoa::Buffer::new(),
             json,
         };
-        for (j, (&i, memo)) in self.pick.iter().zip(&mut self.memo).enumerate() {
-            if j > 0 {
-                cells.line.push(b',');
-            }
-            if let Some(key) = self.keys.get(j) {
-                cells.line.extend_from_slice(key);
-            }
+        let picked = self.pick.iter().zip(&mut self.memo).zip(&self.leads);
+        for ((&i, memo), lead) in picked {
             if i < np {
+                cells.line.extend_from_slice(lead);
                 given_cell(cells.line, &prefix[i].1, json)?;
                 continue;
             }
             let sats = self.sats.get(i).copied().unwrap_or(false);
             match row.fields.get(i - np) {
-                Some((_, v)) => cells.cell(v, &row.text, sats, memo),
-                None => cells.cell(&flat::Scalar::Null, "", sats, memo),
+                Some((_, v)) => cells.cell(lead, v, &row.text, sats, memo),
+                None => cells.cell(lead, &flat::Scalar::Null, "", sats, memo),
             }
         }
         self.close_line(&mut line, start);
@@ -667,32 +672,26 @@ impl<W: Write> RowWriter<W> {
         let np = prefix.len();
         let n = self.pick.len();
         let json = self.format != Format::Csv;
-        if self.memo.len() != n || self.sats.len() != n || (json && self.keys.len() != n) {
+        if self.memo.len() != n || self.sats.len() != n || self.leads.len() != n {
             return Ok(false);
         }
         let (mut line, start) = self.open_line()?;
-        for (j, (_, v)) in prefix.iter().enumerate() {
-            if j > 0 {
-                line.push(b',');
-            }
-            if let Some(key) = self.keys.get(j) {
-                line.extend_from_slice(key);
-            }
+        for ((_, v), lead) in prefix.iter().zip(&self.leads) {
+            line.extend_from_slice(lead);
             given_cell(&mut line, v, json)?;
         }
-        let mut sink = Direct {
-            cells: Cells {
-                line: &mut line,
-                digits: self.style.digits,
-                ints: itoa::Buffer::new(),
-                json,
-            },
-            memo: &mut self.memo[np..],
-            sats: &self.sats[np..],
-            keys: self.keys.get(np..).unwrap_or_default(),
-            at: 0,
-            comma: np > 0,
+        let cells = Cells {
+            line: &mut line,
+            digits: self.style.digits,
+            ints: itoa::Buffer::new(),
+            json,
         };
+        let mut sink = Direct::new(
+            cells,
+            &mut self.memo[np..],
+            &self.sats[np..],
+            &self.leads[np..],
+        );
         let read = flat::each_field(row, &mut self.scalars.text, &mut sink);
         let whole = read.is_ok() && sink.at == sink.memo.len();
         if !whole {
@@ -963,19 +962,36 @@ struct Cells<'a> {
 }
 
 impl Cells<'_> {
-    /// One value (its text in `text` for a string); `sats` for a BTC amount written in sats.
-    /// Numbers never need quotes.
+    /// One value after its column's `lead` (its text in `text` for a string); `sats` for a
+    /// BTC amount written in sats. Numbers never need quotes.
     // Always inlined: in the direct path each field's call then knows its scalar's kind.
     #[inline(always)]
-    fn cell(&mut self, v: &flat::Scalar, text: &str, sats: bool, memo: &mut Memo) {
+    fn cell(&mut self, lead: &[u8], v: &flat::Scalar, text: &str, sats: bool, memo: &mut Memo) {
+        if let flat::Scalar::F64(x) = v {
+            if memo.hit(self.line, *x) {
+                return;
+            }
+        }
+        self.print(lead, v, text, sats, memo);
+    }
+
+    /// [`Cells::cell`] without looking in the memo first.
+    #[inline(always)]
+    fn print(&mut self, lead: &[u8], v: &flat::Scalar, text: &str, sats: bool, memo: &mut Memo) {
         use flat::Scalar;
         let line = &mut *self.line;
+        let start = line.len();
+        line.extend_from_slice(lead);
         let digits = self.digits;
         let json = self.json;
-        let number = |line: &mut Vec<u8>, memo: &mut Memo, x: f64| {
-            if !memo.write(line, x, digits) && json {
+        let number = |line: &mut Vec<u8>, x: f64| {
+            let before = line.len();
+            digits.write(line, x);
+            let printed = line.len() > before;
+            if !printed && json {
                 line.extend_from_slice(b"null");
             }
+            printed
         };
         match v {
             Scalar::Null if json => line.extend_from_slice(b"null"),
@@ -984,44 +1000,112 @@ impl Cells<'_> {
             Scalar::Str(r) if json => _ = serde_json::to_writer(&mut *line, &text[r.clone()]),
             Scalar::Str(r) => csv_field(line, text[r.clone()].as_bytes()),
             Scalar::Bool(b) => line.extend_from_slice(if *b { b"true" } else { b"false" }),
-            Scalar::U64(n) if sats => number(line, memo, *n as f64 * 1e8),
-            Scalar::I64(n) if sats => number(line, memo, *n as f64 * 1e8),
+            Scalar::U64(n) if sats => _ = number(line, *n as f64 * 1e8),
+            Scalar::I64(n) if sats => _ = number(line, *n as f64 * 1e8),
             Scalar::U64(n) => line.extend_from_slice(self.ints.format(*n).as_bytes()),
             Scalar::I64(n) => line.extend_from_slice(self.ints.format(*n).as_bytes()),
-            Scalar::F64(x) if sats => number(line, memo, x * 1e8),
-            Scalar::F64(x) => number(line, memo, *x),
+            Scalar::F64(x) => {
+                if number(line, if sats { x * 1e8 } else { *x }) {
+                    memo.keep(line, start, *x);
+                }
+            }
         }
     }
 }
 
 /// The fields of a row as the serializer hands them over, each column with its memo, sats
-/// flag and (JSON) its quoted key and colon; `at` counts the fields (a row wider than the
-/// memo writes nothing more).
+/// flag and lead; `at` counts the fields (a row wider than the memo writes nothing more).
 struct Direct<'a> {
     cells: Cells<'a>,
     memo: &'a mut [Memo],
     sats: &'a [bool],
-    keys: &'a [Vec<u8>],
+    leads: &'a [Vec<u8>],
     at: usize,
-    comma: bool,
+    /// Numbers printed earlier in this line, where their text is: a row's columns often
+    /// share a number (a margin that is also the cash flow, running sums that agree).
+    recent: [Printed; RECENT],
+    /// The entry of `recent` the next number printed takes.
+    next: usize,
+}
+
+/// A number printed in the line: its bits, whether in sats, and where its text is.
+#[derive(Clone, Copy, Default)]
+struct Printed {
+    bits: u64,
+    sats: bool,
+    at: usize,
+    len: usize,
+}
+
+/// How many numbers of its line a row remembers.
+const RECENT: usize = 4;
+
+impl Direct<'_> {
+    fn new<'a>(
+        cells: Cells<'a>,
+        memo: &'a mut [Memo],
+        sats: &'a [bool],
+        leads: &'a [Vec<u8>],
+    ) -> Direct<'a> {
+        Direct {
+            cells,
+            memo,
+            sats,
+            leads,
+            at: 0,
+            recent: [Printed::default(); RECENT],
+            next: 0,
+        }
+    }
+
+    /// A field that is not its column's last number: a copy of the same number printed
+    /// earlier in the line, or printed.
+    #[inline(never)]
+    fn print(&mut self, at: usize, value: flat::Scalar, text: &str) {
+        let (Some(memo), Some(&sats), Some(lead)) =
+            (self.memo.get_mut(at), self.sats.get(at), self.leads.get(at))
+        else {
+            return;
+        };
+        let flat::Scalar::F64(x) = value else {
+            return self.cells.print(lead, &value, text, sats, memo);
+        };
+        let bits = x.to_bits();
+        let line = &mut *self.cells.line;
+        let start = line.len();
+        let number = start + lead.len();
+        let same = |p: &&Printed| p.len > 0 && p.bits == bits && p.sats == sats;
+        if let Some(p) = self.recent.iter().find(same) {
+            line.extend_from_slice(lead);
+            line.extend_from_within(p.at..p.at + p.len);
+            memo.keep(line, start, x);
+            return;
+        }
+        self.cells.print(lead, &value, text, sats, memo);
+        let len = self.cells.line.len().saturating_sub(number);
+        self.recent[self.next % RECENT] = Printed {
+            bits,
+            sats,
+            at: number,
+            len,
+        };
+        self.next += 1;
+    }
 }
 
 impl flat::FieldSink for Direct<'_> {
-    #[inline]
+    // Always inlined (into each field's place in the row's serializer), the memo's copy
+    // is all a column that holds its number costs.
+    #[inline(always)]
     fn field(&mut self, _: &'static str, value: flat::Scalar, text: &str) {
         let at = self.at;
         self.at += 1;
-        let (Some(memo), Some(&sats)) = (self.memo.get_mut(at), self.sats.get(at)) else {
-            return;
-        };
-        if self.comma {
-            self.cells.line.push(b',');
+        if let (flat::Scalar::F64(x), Some(memo)) = (&value, self.memo.get(at)) {
+            if memo.hit(self.cells.line, *x) {
+                return;
+            }
         }
-        self.comma = true;
-        if let Some(key) = self.keys.get(at) {
-            self.cells.line.extend_from_slice(key);
-        }
-        self.cells.cell(&value, text, sats, memo);
+        self.print(at, value, text);
     }
 }
 
@@ -1269,6 +1353,137 @@ mod tests {
                 String::from_utf8(w.into_inner().unwrap()).unwrap(),
                 "{r:?}"
             );
+        }
+    }
+
+    /// A row for the direct path's test: numbers that repeat down a column and across the
+    /// row, a BTC column (sats), an optional number, an integer and text.
+    #[derive(Serialize)]
+    struct Mixed {
+        a: f64,
+        btc_mined: f64,
+        b: f64,
+        c: Option<f64>,
+        n: u64,
+        s: String,
+        cumulative_btc: f64,
+        d: f64,
+    }
+
+    impl TableRow for Mixed {
+        fn table_headers() -> Vec<&'static str> {
+            vec!["a"]
+        }
+        fn table_cells(&self) -> Vec<String> {
+            vec![self.a.to_string()]
+        }
+    }
+
+    /// Rows after the first go from the serializer to the line, with each column's memo and
+    /// copies of numbers printed earlier in the line: byte for byte what each row prints as
+    /// the first row of a writer of its own (no memo, no copies), in every format, with and
+    /// without sats and leading columns, at several digit settings.
+    #[test]
+    fn the_direct_path_prints_each_row_as_a_fresh_writer_would() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(13);
+        let pool = [
+            0.0,
+            -0.0,
+            1.0,
+            0.1 + 0.2,
+            912.848780488,
+            912.848780488 + 1e-9,
+            -3.5e-7,
+            1e16,
+            123_456.789,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        let mut pick = |rng: &mut rand_chacha::ChaCha8Rng| {
+            if rng.gen_bool(0.2) {
+                rng.gen_range(-1e6..1e6)
+            } else {
+                pool[rng.gen_range(0..pool.len())]
+            }
+        };
+        let rows: Vec<Mixed> = (0..400)
+            .map(|i| {
+                let shared = pick(&mut rng);
+                let pick_or_shared = |rng: &mut rand_chacha::ChaCha8Rng, x: f64| {
+                    if rng.gen_bool(0.5) {
+                        shared
+                    } else {
+                        x
+                    }
+                };
+                let (a, b, d) = (pick(&mut rng), pick(&mut rng), pick(&mut rng));
+                Mixed {
+                    a: pick_or_shared(&mut rng, a),
+                    btc_mined: shared,
+                    b: pick_or_shared(&mut rng, b),
+                    c: rng.gen_bool(0.7).then_some(shared),
+                    n: i / 3,
+                    s: if i % 5 == 0 {
+                        "x, \"y\"".into()
+                    } else {
+                        "z".into()
+                    },
+                    cumulative_btc: shared,
+                    d: pick_or_shared(&mut rng, d),
+                }
+            })
+            .collect();
+        let tags = [("site".to_string(), Value::String("a,b".into()))];
+        for format in [Format::Csv, Format::Json, Format::Ndjson] {
+            for btc_unit in [BtcUnit::Auto, BtcUnit::Sats] {
+                for digits in [Digits::default(), Digits::Significant(3), Digits::Full] {
+                    for prefix in [&tags[..0], &tags[..]] {
+                        let style = Style {
+                            digits,
+                            btc_unit,
+                            ..Style::default()
+                        };
+                        let write = |rows: &[Mixed], header: bool| {
+                            let style = Style {
+                                header,
+                                ..style.clone()
+                            };
+                            let mut w = RowWriter::new(format, &style, Vec::new());
+                            for r in rows {
+                                w.write_prefixed(prefix, r).unwrap();
+                            }
+                            String::from_utf8(w.finish().unwrap()).unwrap()
+                        };
+                        let whole = write(&rows, true);
+                        let mut alone: Vec<String> = rows
+                            .iter()
+                            .map(|r| {
+                                let one = write(std::slice::from_ref(r), false);
+                                match format {
+                                    Format::Json => one[2..one.len() - 3].to_string(),
+                                    _ => one.trim_end_matches('\n').to_string(),
+                                }
+                            })
+                            .collect();
+                        let expected = match format {
+                            Format::Csv => {
+                                let head = whole.lines().next().unwrap().to_string();
+                                alone.insert(0, head);
+                                alone.join("\n") + "\n"
+                            }
+                            Format::Json => format!("[\n{}\n]\n", alone.join(",\n")),
+                            _ => alone.join("\n") + "\n",
+                        };
+                        assert_eq!(
+                            whole,
+                            expected,
+                            "{format:?} {btc_unit:?} {digits:?} prefix {}",
+                            prefix.len()
+                        );
+                    }
+                }
+            }
         }
     }
 
