@@ -1400,7 +1400,7 @@ mod tests {
             f64::NAN,
             f64::INFINITY,
         ];
-        let mut pick = |rng: &mut rand_chacha::ChaCha8Rng| {
+        let pick = |rng: &mut rand_chacha::ChaCha8Rng| {
             if rng.gen_bool(0.2) {
                 rng.gen_range(-1e6..1e6)
             } else {
