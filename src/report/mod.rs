@@ -249,6 +249,38 @@ pub struct RowWriter<W: Write> {
     /// What goes before each written column's value (CSV, JSON, NDJSON): the comma after
     /// the column before it and, in JSON, its quoted key and colon.
     leads: Vec<Vec<u8>>,
+    /// The direct path's last line and its columns' numbers.
+    held: Held,
+}
+
+/// The direct path's last line, and for each of the row's own columns (after the leading
+/// ones) the number it printed there and where its text (lead included) ends: the columns of
+/// a row that hold their numbers are copied from that line in runs, not printed.
+#[derive(Debug, Default)]
+struct Held {
+    line: Vec<u8>,
+    /// Where the row's own columns start in `line`.
+    start: usize,
+    /// Each column's number's bits; [`NOT_HELD`] for anything else (or nothing known).
+    bits: Vec<u64>,
+    ends: Vec<usize>,
+    /// The ends in the line being written.
+    next_ends: Vec<usize>,
+}
+
+/// Bits no field's number has (NaNs: the fields' numbers are finite): nothing known, and a
+/// null (which holds from row to row as a number does).
+const NOT_HELD: u64 = u64::MAX;
+const NULL_HELD: u64 = u64::MAX - 1;
+
+impl Held {
+    /// Nothing known, for `n` columns.
+    fn forget(&mut self, n: usize) {
+        self.bits.clear();
+        self.bits.resize(n, NOT_HELD);
+        self.ends.resize(n, 0);
+        self.next_ends.resize(n, 0);
+    }
 }
 
 /// A float column's last number (its bits, as the row holds it) and the text it printed
@@ -336,6 +368,7 @@ impl<W: Write> RowWriter<W> {
             memo: Vec::new(),
             identity: false,
             leads: Vec::new(),
+            held: Held::default(),
         }
     }
 
@@ -672,34 +705,53 @@ impl<W: Write> RowWriter<W> {
         let np = prefix.len();
         let n = self.pick.len();
         let json = self.format != Format::Csv;
-        if self.memo.len() != n || self.sats.len() != n || self.leads.len() != n {
+        if n < np || self.sats.len() != n || self.leads.len() != n {
             return Ok(false);
+        }
+        if self.held.bits.len() != n - np {
+            self.held.forget(n - np);
         }
         let (mut line, start) = self.open_line()?;
         for ((_, v), lead) in prefix.iter().zip(&self.leads) {
             line.extend_from_slice(lead);
             given_cell(&mut line, v, json)?;
         }
-        let cells = Cells {
-            line: &mut line,
-            digits: self.style.digits,
-            ints: itoa::Buffer::new(),
-            json,
+        let own = line.len();
+        let held = &mut self.held;
+        let mut sink = Direct {
+            cells: Cells {
+                line: &mut line,
+                digits: self.style.digits,
+                ints: itoa::Buffer::new(),
+                json,
+            },
+            sats: &self.sats[np..],
+            leads: &self.leads[np..],
+            at: 0,
+            bits: &mut held.bits,
+            last: &held.line,
+            last_start: held.start,
+            ends: &held.ends,
+            next_ends: &mut held.next_ends,
+            run: NO_RUN,
+            broken: false,
+            recent: [Printed::default(); RECENT],
+            next: 0,
         };
-        let mut sink = Direct::new(
-            cells,
-            &mut self.memo[np..],
-            &self.sats[np..],
-            &self.leads[np..],
-        );
         let read = flat::each_field(row, &mut self.scalars.text, &mut sink);
-        let whole = read.is_ok() && sink.at == sink.memo.len();
+        sink.flush(sink.at);
+        let whole = read.is_ok() && !sink.broken && sink.at == sink.bits.len();
         if !whole {
+            self.held.forget(n - np);
             self.line = line;
             return Ok(false);
         }
         self.close_line(&mut line, start);
         self.emit(line)?;
+        // This line is the one the next row copies from.
+        std::mem::swap(&mut self.line, &mut self.held.line);
+        std::mem::swap(&mut self.held.ends, &mut self.held.next_ends);
+        self.held.start = own;
         Ok(true)
     }
 
@@ -972,16 +1024,27 @@ impl Cells<'_> {
                 return;
             }
         }
-        self.print(lead, v, text, sats, memo);
+        self.print(lead, v, text, sats, Some(memo));
     }
 
     /// [`Cells::cell`] without looking in the memo first.
     #[inline(always)]
-    fn print(&mut self, lead: &[u8], v: &flat::Scalar, text: &str, sats: bool, memo: &mut Memo) {
+    fn print(
+        &mut self,
+        lead: &[u8],
+        v: &flat::Scalar,
+        text: &str,
+        sats: bool,
+        memo: Option<&mut Memo>,
+    ) {
         use flat::Scalar;
         let line = &mut *self.line;
         let start = line.len();
-        line.extend_from_slice(lead);
+        match lead {
+            // A CSV comma: no call to copy one byte.
+            [b] => line.push(*b),
+            _ => line.extend_from_slice(lead),
+        }
         let digits = self.digits;
         let json = self.json;
         let number = |line: &mut Vec<u8>, x: f64| {
@@ -1005,7 +1068,8 @@ impl Cells<'_> {
             Scalar::U64(n) => line.extend_from_slice(self.ints.format(*n).as_bytes()),
             Scalar::I64(n) => line.extend_from_slice(self.ints.format(*n).as_bytes()),
             Scalar::F64(x) => {
-                if number(line, if sats { x * 1e8 } else { *x }) {
+                let printed = number(line, if sats { x * 1e8 } else { *x });
+                if let (true, Some(memo)) = (printed, memo) {
                     memo.keep(line, start, *x);
                 }
             }
@@ -1013,20 +1077,36 @@ impl Cells<'_> {
     }
 }
 
-/// The fields of a row as the serializer hands them over, each column with its memo, sats
-/// flag and lead; `at` counts the fields (a row wider than the memo writes nothing more).
+/// The fields of a row as the serializer hands them over, each of the row's own columns with
+/// its sats flag, its lead and what the last line held there; `at` counts the fields (a row
+/// wider than the columns writes nothing more).
 struct Direct<'a> {
     cells: Cells<'a>,
-    memo: &'a mut [Memo],
     sats: &'a [bool],
     leads: &'a [Vec<u8>],
     at: usize,
+    /// Each column's number (as [`Held::bits`]): the last line's until this one prints its own.
+    bits: &'a mut [u64],
+    /// The last line, where its own columns start, and where each one's text ends there.
+    last: &'a [u8],
+    last_start: usize,
+    ends: &'a [usize],
+    /// Where each column's text ends in this line.
+    next_ends: &'a mut [usize],
+    /// The first of the columns, up to this one, that hold their numbers and are not copied
+    /// yet ([`NO_RUN`]: none).
+    run: usize,
+    /// A copy from the last line failed (it cannot: the row then takes another path).
+    broken: bool,
     /// Numbers printed earlier in this line, where their text is: a row's columns often
     /// share a number (a margin that is also the cash flow, running sums that agree).
     recent: [Printed; RECENT],
     /// The entry of `recent` the next number printed takes.
     next: usize,
 }
+
+/// No run of held columns is pending.
+const NO_RUN: usize = usize::MAX;
 
 /// A number printed in the line: its bits, whether in sats, and where its text is.
 #[derive(Clone, Copy, Default)]
@@ -1041,69 +1121,104 @@ struct Printed {
 const RECENT: usize = 4;
 
 impl Direct<'_> {
-    fn new<'a>(
-        cells: Cells<'a>,
-        memo: &'a mut [Memo],
-        sats: &'a [bool],
-        leads: &'a [Vec<u8>],
-    ) -> Direct<'a> {
-        Direct {
-            cells,
-            memo,
-            sats,
-            leads,
-            at: 0,
-            recent: [Printed::default(); RECENT],
-            next: 0,
+    /// Copies the pending run of held columns (up to column `upto`) from the last line.
+    #[inline]
+    fn flush(&mut self, upto: usize) {
+        if self.run == NO_RUN {
+            return;
+        }
+        let first = std::mem::replace(&mut self.run, NO_RUN);
+        let from = match first.checked_sub(1) {
+            None => Some(self.last_start),
+            Some(before) => self.ends.get(before).copied(),
+        };
+        let to = upto.checked_sub(1).and_then(|l| self.ends.get(l)).copied();
+        let (Some(from), Some(to)) = (from, to) else {
+            self.broken = true;
+            return;
+        };
+        let Some(text) = self.last.get(from..to) else {
+            self.broken = true;
+            return;
+        };
+        let line = &mut *self.cells.line;
+        let here = line.len();
+        line.extend_from_slice(text);
+        let (Some(next), Some(ends)) = (
+            self.next_ends.get_mut(first..upto),
+            self.ends.get(first..upto),
+        ) else {
+            self.broken = true;
+            return;
+        };
+        // Each end moves as the run's start does (every end is at or past `from`).
+        let shift = here.wrapping_sub(from);
+        for (next, &end) in next.iter_mut().zip(ends) {
+            *next = end.wrapping_add(shift);
         }
     }
 
-    /// A field that is not its column's last number: a copy of the same number printed
+    /// A field that does not hold the last line's number: a copy of the same number printed
     /// earlier in the line, or printed.
     #[inline(never)]
     fn print(&mut self, at: usize, value: flat::Scalar, text: &str) {
-        let (Some(memo), Some(&sats), Some(lead)) =
-            (self.memo.get_mut(at), self.sats.get(at), self.leads.get(at))
-        else {
+        self.flush(at);
+        let (Some(&sats), Some(lead), Some(bits), Some(end)) = (
+            self.sats.get(at),
+            self.leads.get(at),
+            self.bits.get_mut(at),
+            self.next_ends.get_mut(at),
+        ) else {
             return;
         };
         let flat::Scalar::F64(x) = value else {
-            return self.cells.print(lead, &value, text, sats, memo);
+            self.cells.print(lead, &value, text, sats, None);
+            *bits = match value {
+                flat::Scalar::Null => NULL_HELD,
+                _ => NOT_HELD,
+            };
+            *end = self.cells.line.len();
+            return;
         };
-        let bits = x.to_bits();
+        *bits = x.to_bits();
         let line = &mut *self.cells.line;
-        let start = line.len();
-        let number = start + lead.len();
-        let same = |p: &&Printed| p.len > 0 && p.bits == bits && p.sats == sats;
+        let number = line.len() + lead.len();
+        let same = |p: &&Printed| p.len > 0 && p.bits == x.to_bits() && p.sats == sats;
         if let Some(p) = self.recent.iter().find(same) {
             line.extend_from_slice(lead);
             line.extend_from_within(p.at..p.at + p.len);
-            memo.keep(line, start, x);
+            *end = line.len();
             return;
         }
-        self.cells.print(lead, &value, text, sats, memo);
-        let len = self.cells.line.len().saturating_sub(number);
+        self.cells.print(lead, &value, text, sats, None);
+        *end = self.cells.line.len();
         self.recent[self.next % RECENT] = Printed {
-            bits,
+            bits: x.to_bits(),
             sats,
             at: number,
-            len,
+            len: end.saturating_sub(number),
         };
         self.next += 1;
     }
 }
 
 impl flat::FieldSink for Direct<'_> {
-    // Always inlined (into each field's place in the row's serializer), the memo's copy
-    // is all a column that holds its number costs.
+    // Always inlined (into each field's place in the row's serializer): a column that holds
+    // its number costs a comparison.
     #[inline(always)]
     fn field(&mut self, _: &'static str, value: flat::Scalar, text: &str) {
         let at = self.at;
         self.at += 1;
-        if let (flat::Scalar::F64(x), Some(memo)) = (&value, self.memo.get(at)) {
-            if memo.hit(self.cells.line, *x) {
-                return;
+        let held = match value {
+            flat::Scalar::F64(x) => Some(x.to_bits()),
+            flat::Scalar::Null => Some(NULL_HELD),
+            _ => None,
+        };
+        if held.is_some() && self.bits.get(at).copied() == held {
+            if self.run == NO_RUN {
+                self.run = at;
             }
+            return;
         }
         self.print(at, value, text);
     }
