@@ -36,6 +36,10 @@ pub enum Dest {
     },
 }
 
+/// The output buffer: 16 pages, kept warm from write to write. (A 10-year daily CSV of 1.45 MB
+/// took longer with 256 KiB: 64 fresh pages to fault in against 17 more writes.)
+const BUFFER_BYTES: usize = 64 * 1024;
+
 /// Symlinks followed before giving up (as the kernel's ELOOP).
 const MAX_LINKS: usize = 40;
 
@@ -67,7 +71,7 @@ impl Dest {
     pub fn open(path: Option<&Path>) -> Result<Dest, Error> {
         let Some(p) = path else {
             return Ok(Dest::Stdout(BufWriter::with_capacity(
-                256 * 1024,
+                BUFFER_BYTES,
                 io::stdout().lock(),
             )));
         };
@@ -82,7 +86,7 @@ impl Dest {
                     .open(&target)
                     .map_err(|e| fail(&e))?;
                 return Ok(Dest::Direct {
-                    file: BufWriter::with_capacity(64 * 1024, file),
+                    file: BufWriter::with_capacity(BUFFER_BYTES, file),
                     shown: p.to_path_buf(),
                 });
             }
@@ -117,7 +121,7 @@ impl Dest {
         let pending = Pending::push(&mut list, tmp.path().to_path_buf());
         drop(list);
         Ok(Dest::File {
-            tmp: BufWriter::with_capacity(256 * 1024, tmp),
+            tmp: BufWriter::with_capacity(BUFFER_BYTES, tmp),
             path: target,
             shown: p.to_path_buf(),
             _pending: pending,
