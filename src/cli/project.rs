@@ -203,6 +203,10 @@ fn write_periods(
     period: Period,
     days: impl FnOnce(&mut dyn FnMut(&ProjectionRow) -> Result<(), Error>) -> Result<(), Error>,
 ) -> Result<(), Error> {
+    if period == Period::Day {
+        // Days are written as they are (no copy through the aggregator).
+        return days(&mut |r| w.write_prefixed(prefix, r));
+    }
     let mut agg = Aggregator::new(period);
     days(&mut |r| match agg.push(r, projection::epoch_of_row(r)) {
         Some(row) => w.write_prefixed(prefix, &row),
