@@ -249,17 +249,28 @@ pub struct RowWriter<W: Write> {
     /// What goes before each written column's value (CSV, JSON, NDJSON): the comma after
     /// the column before it and, in JSON, its quoted key and colon.
     leads: Vec<Vec<u8>>,
-    /// The direct path's last line and its columns' numbers.
+    /// How much of `line` is written: the direct path appends rows to it and writes them
+    /// [`BATCH_BYTES`] at a time (straight through the output's buffer), keeping the last row
+    /// as the next one's source.
+    written: usize,
+    /// The direct path's last row and its columns' numbers.
     held: Held,
+    /// Rows the direct path wrote (for the tests: a row it gives up on is still written,
+    /// by another path).
+    #[cfg(test)]
+    direct_rows: usize,
 }
 
-/// The direct path's last line, and for each of the row's own columns (after the leading
-/// ones) the number it printed there and where its text (lead included) ends: the columns of
-/// a row that hold their numbers are copied from that line in runs, not printed.
+/// The direct path writes its rows in batches of at least this much: as large as the output's
+/// buffer, so they go past it without a copy.
+const BATCH_BYTES: usize = 64 * 1024;
+
+/// For each of the row's own columns (after the leading ones) of the direct path's last row,
+/// the number it printed and where its text (lead included) ends in [`RowWriter::line`]: the
+/// columns of a row that hold their numbers are copied from there in runs, not printed.
 #[derive(Debug, Default)]
 struct Held {
-    line: Vec<u8>,
-    /// Where the row's own columns start in `line`.
+    /// Where the last row's own columns start in the line buffer.
     start: usize,
     /// Each column's number's bits; [`NOT_HELD`] for anything else (or nothing known).
     bits: Vec<u64>,
@@ -368,7 +379,10 @@ impl<W: Write> RowWriter<W> {
             memo: Vec::new(),
             identity: false,
             leads: Vec::new(),
+            written: 0,
             held: Held::default(),
+            #[cfg(test)]
+            direct_rows: 0,
         }
     }
 
@@ -528,6 +542,8 @@ impl<W: Write> RowWriter<W> {
         {
             return Ok(());
         }
+        // The direct path's lines not yet written go first.
+        self.write_pending()?;
         // CSV, JSON and NDJSON of a plain struct: straight from its scalars to the text, no
         // JSON values.
         if self.format != Format::Table && self.scalars.read(row).is_ok() {
@@ -568,11 +584,8 @@ impl<W: Write> RowWriter<W> {
         match self.format {
             Format::Csv => {
                 let values: Vec<Value> = self.pick.iter().map(|&i| value(i)).collect();
-                let mut line = std::mem::take(&mut self.line);
-                line.clear();
-                if self.rows_written == 0 && self.style.header {
-                    csv_record(&mut line, self.names.iter().map(|n| n.as_bytes()));
-                }
+                // The CSV header comes with the first row's line.
+                let (mut line, _) = self.open_line()?;
                 let cells: Vec<String> = values.iter().map(cell).collect();
                 csv_record(&mut line, cells.iter().map(|c| c.as_bytes()));
                 return self.emit(line);
@@ -640,16 +653,25 @@ impl<W: Write> RowWriter<W> {
         Ok(())
     }
 
-    /// Writes a row's finished `line` and keeps its buffer for the next row.
+    /// Writes a row's finished `line` (what it holds past [`RowWriter::written`]) and keeps
+    /// its buffer for the next row.
     fn emit(&mut self, line: Vec<u8>) -> Result<(), Error> {
-        let w = self
-            .out
-            .as_mut()
-            .ok_or_else(|| Error::runtime("writer closed"))?;
-        let written = w.write_all(&line);
         self.line = line;
-        written?;
+        self.write_pending()?;
         self.rows_written += 1;
+        Ok(())
+    }
+
+    /// Writes what `line` holds past [`RowWriter::written`].
+    fn write_pending(&mut self) -> Result<(), Error> {
+        if let Some(pending) = self.line.get(self.written..).filter(|p| !p.is_empty()) {
+            let w = self
+                .out
+                .as_mut()
+                .ok_or_else(|| Error::runtime("writer closed"))?;
+            w.write_all(pending)?;
+        }
+        self.written = self.line.len();
         Ok(())
     }
 
@@ -711,7 +733,15 @@ impl<W: Write> RowWriter<W> {
         if self.held.bits.len() != n - np {
             self.held.forget(n - np);
         }
-        let (mut line, start) = self.open_line()?;
+        // The row goes after the rows not yet written (the last one is its source).
+        let mut line = std::mem::take(&mut self.line);
+        let begin = line.len();
+        match self.format {
+            Format::Json => line.extend_from_slice(b",\n{"),
+            Format::Ndjson => line.push(b'{'),
+            _ => {}
+        }
+        let start = line.len();
         for ((_, v), lead) in prefix.iter().zip(&self.leads) {
             line.extend_from_slice(lead);
             given_cell(&mut line, v, json)?;
@@ -729,7 +759,6 @@ impl<W: Write> RowWriter<W> {
             leads: &self.leads[np..],
             at: 0,
             bits: &mut held.bits,
-            last: &held.line,
             last_start: held.start,
             ends: &held.ends,
             next_ends: &mut held.next_ends,
@@ -742,16 +771,32 @@ impl<W: Write> RowWriter<W> {
         sink.flush(sink.at);
         let whole = read.is_ok() && !sink.broken && sink.at == sink.bits.len();
         if !whole {
-            self.held.forget(n - np);
+            line.truncate(begin);
             self.line = line;
+            self.held.forget(n - np);
             return Ok(false);
         }
         self.close_line(&mut line, start);
-        self.emit(line)?;
-        // This line is the one the next row copies from.
-        std::mem::swap(&mut self.line, &mut self.held.line);
+        self.rows_written += 1;
+        #[cfg(test)]
+        {
+            self.direct_rows += 1;
+        }
+        // This row is the one the next copies from.
         std::mem::swap(&mut self.held.ends, &mut self.held.next_ends);
         self.held.start = own;
+        self.line = line;
+        if self.line.len() - self.written >= BATCH_BYTES {
+            self.write_pending()?;
+            // Only the last row is kept, at the front.
+            self.line.copy_within(begin.., 0);
+            self.line.truncate(self.line.len() - begin);
+            self.written = self.line.len();
+            self.held.start -= begin;
+            for end in &mut self.held.ends {
+                *end -= begin;
+            }
+        }
         Ok(true)
     }
 
@@ -759,8 +804,12 @@ impl<W: Write> RowWriter<W> {
     /// first row (when the style prints one); the JSON document's opening on the first row or
     /// the comma after the previous one; a JSON object's brace. Also where the cells start.
     fn open_line(&mut self) -> Result<(Vec<u8>, usize), Error> {
+        self.write_pending()?;
         let mut line = std::mem::take(&mut self.line);
         line.clear();
+        self.written = 0;
+        // The direct path's last line is gone.
+        self.held.bits.fill(NOT_HELD);
         match self.format {
             Format::Csv if self.rows_written == 0 && self.style.header => {
                 csv_record(&mut line, self.names.iter().map(|n| n.as_bytes()));
@@ -800,6 +849,7 @@ impl<W: Write> RowWriter<W> {
 
     /// Ends the output (closes the JSON array, renders the table) and returns the writer.
     pub fn finish(mut self) -> Result<W, Error> {
+        self.write_pending()?;
         let mut w = self
             .out
             .take()
@@ -1087,8 +1137,7 @@ struct Direct<'a> {
     at: usize,
     /// Each column's number (as [`Held::bits`]): the last line's until this one prints its own.
     bits: &'a mut [u64],
-    /// The last line, where its own columns start, and where each one's text ends there.
-    last: &'a [u8],
+    /// Where the last row's own columns start in the line, and where each one's text ends.
     last_start: usize,
     ends: &'a [usize],
     /// Where each column's text ends in this line.
@@ -1137,13 +1186,13 @@ impl Direct<'_> {
             self.broken = true;
             return;
         };
-        let Some(text) = self.last.get(from..to) else {
-            self.broken = true;
-            return;
-        };
         let line = &mut *self.cells.line;
         let here = line.len();
-        line.extend_from_slice(text);
+        if from > to || to > here {
+            self.broken = true;
+            return;
+        }
+        line.extend_from_within(from..to);
         let (Some(next), Some(ends)) = (
             self.next_ends.get_mut(first..upto),
             self.ends.get(first..upto),
@@ -1494,10 +1543,11 @@ mod tests {
         }
     }
 
-    /// Rows after the first go from the serializer to the line, with each column's memo and
-    /// copies of numbers printed earlier in the line: byte for byte what each row prints as
-    /// the first row of a writer of its own (no memo, no copies), in every format, with and
-    /// without sats and leading columns, at several digit settings.
+    /// Rows after the first go from the serializer to the line, copying runs of held columns
+    /// from the row before and numbers printed earlier in the line, in batches (2,000 rows
+    /// are several): byte for byte what each row prints as the first row of a writer of its
+    /// own (no memo, no copies), in every format, with and without sats and leading columns,
+    /// at several digit settings.
     #[test]
     fn the_direct_path_prints_each_row_as_a_fresh_writer_would() {
         use rand::{Rng, SeedableRng};
@@ -1522,7 +1572,7 @@ mod tests {
                 pool[rng.gen_range(0..pool.len())]
             }
         };
-        let rows: Vec<Mixed> = (0..400)
+        let rows: Vec<Mixed> = (0..2000)
             .map(|i| {
                 let shared = pick(&mut rng);
                 let pick_or_shared = |rng: &mut rand_chacha::ChaCha8Rng, x: f64| {
@@ -1568,6 +1618,8 @@ mod tests {
                             for r in rows {
                                 w.write_prefixed(prefix, r).unwrap();
                             }
+                            // Every row after the first took the direct path.
+                            assert_eq!(w.direct_rows, rows.len().saturating_sub(1));
                             String::from_utf8(w.finish().unwrap()).unwrap()
                         };
                         let whole = write(&rows, true);
