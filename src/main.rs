@@ -84,10 +84,12 @@ fn unused_flag(e: &clap::Error) -> Option<String> {
         return None;
     }
     let text = e.to_string();
+    // "Usage: minecalc backtest [OPTIONS]" (the program as it was called, then the command).
     let command = text
         .lines()
-        .find_map(|l| l.trim().strip_prefix("Usage: minecalc "))
-        .and_then(|u| u.split_whitespace().next())
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+        .and_then(|u| u.split_whitespace().nth(1))
+        .filter(|c| !c.starts_with(['[', '<']))
         .unwrap_or("this command");
     let flag = arg.split('=').next().unwrap_or(arg);
     Some(format!(

@@ -179,6 +179,23 @@ fn flags_a_command_does_not_use_are_refused_with_a_hint() {
         "{e}"
     );
     assert!(e.contains("project"), "{e}");
+    // Called by another name (a copy, a link), the hint still names the command.
+    #[cfg(unix)]
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let renamed = dir.path().join("mc");
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_minecalc"), &renamed).unwrap();
+        let out = std::process::Command::new(&renamed)
+            .args(["halvings", "--price", "1"])
+            .output()
+            .unwrap();
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{e}");
+        assert!(
+            e.contains("`minecalc halvings` does not use --price"),
+            "{e}"
+        );
+    }
     let e = run_err(&["hashprice", "--price-path", "/nonexistent"]);
     assert!(e.contains("does not use --price-path"), "{e}");
     let e = run_err(&["machines", "--days", "30"]);
