@@ -284,6 +284,19 @@ struct Held {
 const NOT_HELD: u64 = u64::MAX;
 const NULL_HELD: u64 = u64::MAX - 1;
 
+/// What a column holds, as [`Held::bits`]: a float's bits, a null, or an unsigned integer
+/// below 2^50 in NaNs of their own (the `days` of a daily row); nothing for anything else.
+#[inline(always)]
+fn held_bits(value: &flat::Scalar) -> Option<u64> {
+    const INT_NAN: u64 = 0x7ff8_0000_0000_0000 | 1 << 50;
+    match *value {
+        flat::Scalar::F64(x) => Some(x.to_bits()),
+        flat::Scalar::Null => Some(NULL_HELD),
+        flat::Scalar::U64(n) if n < 1 << 50 => Some(INT_NAN | n),
+        _ => None,
+    }
+}
+
 impl Held {
     /// Nothing known, for `n` columns.
     fn forget(&mut self, n: usize) {
@@ -1222,10 +1235,7 @@ impl Direct<'_> {
         };
         let flat::Scalar::F64(x) = value else {
             self.cells.print(lead, &value, text, sats, None);
-            *bits = match value {
-                flat::Scalar::Null => NULL_HELD,
-                _ => NOT_HELD,
-            };
+            *bits = held_bits(&value).unwrap_or(NOT_HELD);
             *end = self.cells.line.len();
             return;
         };
@@ -1258,11 +1268,7 @@ impl flat::FieldSink for Direct<'_> {
     fn field(&mut self, _: &'static str, value: flat::Scalar, text: &str) {
         let at = self.at;
         self.at += 1;
-        let held = match value {
-            flat::Scalar::F64(x) => Some(x.to_bits()),
-            flat::Scalar::Null => Some(NULL_HELD),
-            _ => None,
-        };
+        let held = held_bits(&value);
         if held.is_some() && self.bits.get(at).copied() == held {
             if self.run == NO_RUN {
                 self.run = at;
@@ -1529,6 +1535,7 @@ mod tests {
         b: f64,
         c: Option<f64>,
         n: u64,
+        big: u64,
         s: String,
         cumulative_btc: f64,
         d: f64,
@@ -1589,6 +1596,7 @@ mod tests {
                     b: pick_or_shared(&mut rng, b),
                     c: rng.gen_bool(0.7).then_some(shared),
                     n: i / 3,
+                    big: [(1 << 50) - 1, 1 << 50, 0, u64::MAX][(i / 2 % 4) as usize],
                     s: if i % 5 == 0 {
                         "x, \"y\"".into()
                     } else {
