@@ -29,7 +29,10 @@ pub fn serialize_ymd<S: serde::Serializer>(d: &chrono::NaiveDate, s: S) -> Resul
     }
     let (y, m, day) = (y as u32, d.month(), d.day());
     let digit = |v: u32| b'0' + (v % 10) as u8;
-    let text = [
+    // Sixteen aligned bytes, so checking them is two word reads (ten take a byte loop).
+    #[repr(align(16))]
+    struct Text([u8; 16]);
+    let text = Text([
         digit(y / 1000),
         digit(y / 100),
         digit(y / 10),
@@ -40,10 +43,16 @@ pub fn serialize_ymd<S: serde::Serializer>(d: &chrono::NaiveDate, s: S) -> Resul
         b'-',
         digit(day / 10),
         digit(day),
-    ];
-    match std::str::from_utf8(&text) {
-        Ok(t) => s.serialize_str(t),
-        Err(_) => d.serialize(s),
+        b' ',
+        b' ',
+        b' ',
+        b' ',
+        b' ',
+        b' ',
+    ]);
+    match std::str::from_utf8(&text.0).map(|t| t.get(..10)) {
+        Ok(Some(t)) => s.serialize_str(t),
+        _ => d.serialize(s),
     }
 }
 
