@@ -302,7 +302,10 @@ pub fn write_decimal(out: &mut Vec<u8>, m: f64, k: i32, digits: u8) -> bool {
         buf[w + point] = b'.';
         w += sig + 1;
     }
-    out.extend_from_slice(&buf[..w]);
+    // A fixed-size copy (no call to memcpy), then the text's length.
+    let end = out.len() + w;
+    out.extend_from_slice(&buf);
+    out.truncate(end);
     true
 }
 

@@ -1220,8 +1220,7 @@ impl Direct<'_> {
         }
     }
 
-    /// A field that does not hold the last line's number: a copy of the same number printed
-    /// earlier in the line, or printed.
+    /// A field other than a float that does not hold the last line's value.
     #[inline(never)]
     fn print(&mut self, at: usize, value: flat::Scalar, text: &str) {
         self.flush(at);
@@ -1233,29 +1232,50 @@ impl Direct<'_> {
         ) else {
             return;
         };
-        let flat::Scalar::F64(x) = value else {
-            self.cells.print(lead, &value, text, sats, None);
-            *bits = held_bits(&value).unwrap_or(NOT_HELD);
-            *end = self.cells.line.len();
+        self.cells.print(lead, &value, text, sats, None);
+        *bits = held_bits(&value).unwrap_or(NOT_HELD);
+        *end = self.cells.line.len();
+    }
+
+    /// A float that does not hold the last line's number: a copy of the same number printed
+    /// earlier in the line, or printed.
+    #[inline(never)]
+    fn print_number(&mut self, at: usize, x: f64) {
+        self.flush(at);
+        let (Some(&sats), Some(lead), Some(bits), Some(end)) = (
+            self.sats.get(at),
+            self.leads.get(at),
+            self.bits.get_mut(at),
+            self.next_ends.get_mut(at),
+        ) else {
             return;
         };
         *bits = x.to_bits();
         let line = &mut *self.cells.line;
-        let number = line.len() + lead.len();
+        match lead.as_slice() {
+            [b] => line.push(*b),
+            _ => line.extend_from_slice(lead),
+        }
+        let number = line.len();
         let same = |p: &&Printed| p.len > 0 && p.bits == x.to_bits() && p.sats == sats;
         if let Some(p) = self.recent.iter().find(same) {
-            line.extend_from_slice(lead);
             line.extend_from_within(p.at..p.at + p.len);
             *end = line.len();
             return;
         }
-        self.cells.print(lead, &value, text, sats, None);
-        *end = self.cells.line.len();
+        self.cells
+            .digits
+            .write(line, if sats { x * 1e8 } else { x });
+        if line.len() == number && self.cells.json {
+            // Past what a float holds (in sats): JSON's null, as the other paths write.
+            line.extend_from_slice(b"null");
+        }
+        *end = line.len();
         self.recent[self.next % RECENT] = Printed {
             bits: x.to_bits(),
             sats,
             at: number,
-            len: end.saturating_sub(number),
+            len: *end - number,
         };
         self.next += 1;
     }
@@ -1275,7 +1295,10 @@ impl flat::FieldSink for Direct<'_> {
             }
             return;
         }
-        self.print(at, value, text);
+        match value {
+            flat::Scalar::F64(x) => self.print_number(at, x),
+            _ => self.print(at, value, text),
+        }
     }
 }
 
@@ -1569,6 +1592,8 @@ mod tests {
             -3.5e-7,
             1e16,
             123_456.789,
+            // Past a float in sats: empty in CSV, null in JSON.
+            1e301,
             f64::NAN,
             f64::INFINITY,
         ];
