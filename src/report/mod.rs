@@ -1224,12 +1224,9 @@ impl Direct<'_> {
     #[inline(never)]
     fn print(&mut self, at: usize, value: flat::Scalar, text: &str) {
         self.flush(at);
-        let (Some(&sats), Some(lead), Some(bits), Some(end)) = (
-            self.sats.get(at),
-            self.leads.get(at),
-            self.bits.get_mut(at),
-            self.next_ends.get_mut(at),
-        ) else {
+        let Some((sats, lead, bits, end)) =
+            slot(self.sats, self.leads, self.bits, self.next_ends, at)
+        else {
             return;
         };
         self.cells.print(lead, &value, text, sats, None);
@@ -1242,17 +1239,14 @@ impl Direct<'_> {
     #[inline(never)]
     fn print_number(&mut self, at: usize, x: f64) {
         self.flush(at);
-        let (Some(&sats), Some(lead), Some(bits), Some(end)) = (
-            self.sats.get(at),
-            self.leads.get(at),
-            self.bits.get_mut(at),
-            self.next_ends.get_mut(at),
-        ) else {
+        let Some((sats, lead, bits, end)) =
+            slot(self.sats, self.leads, self.bits, self.next_ends, at)
+        else {
             return;
         };
         *bits = x.to_bits();
         let line = &mut *self.cells.line;
-        match lead.as_slice() {
+        match lead {
             [b] => line.push(*b),
             _ => line.extend_from_slice(lead),
         }
@@ -1279,6 +1273,23 @@ impl Direct<'_> {
         };
         self.next += 1;
     }
+}
+
+/// Column `at`'s sats flag, lead, held bits and end in this line (`None` past the row's width).
+#[inline(always)]
+fn slot<'b>(
+    sats: &'b [bool],
+    leads: &'b [Vec<u8>],
+    bits: &'b mut [u64],
+    ends: &'b mut [usize],
+    at: usize,
+) -> Option<(bool, &'b [u8], &'b mut u64, &'b mut usize)> {
+    Some((
+        *sats.get(at)?,
+        leads.get(at)?,
+        bits.get_mut(at)?,
+        ends.get_mut(at)?,
+    ))
 }
 
 impl flat::FieldSink for Direct<'_> {
