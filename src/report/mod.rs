@@ -272,8 +272,10 @@ const BATCH_BYTES: usize = 64 * 1024;
 struct Held {
     /// Where the last row's own columns start in the line buffer.
     start: usize,
-    /// Each column's number's bits; [`NOT_HELD`] for anything else (or nothing known).
+    /// What each column held in the last row ([`held_bits`]); [`NOT_HELD`] for a value that
+    /// cannot be held (text, a large integer) or when nothing is known.
     bits: Vec<u64>,
+    /// Where each column's text (its lead included) ends in the line buffer.
     ends: Vec<usize>,
     /// The ends in the line being written.
     next_ends: Vec<usize>,
@@ -308,7 +310,8 @@ impl Held {
 }
 
 /// A float column's last number (its bits, as the row holds it) and the text it printed
-/// as, with the column's lead (its comma and JSON key) before it.
+/// as, with the column's lead (its comma and JSON key) before it: for rows written field by
+/// field (the first row, `--columns`), where [`Held`]'s runs do not apply.
 #[derive(Debug, Clone, Copy)]
 struct Memo {
     bits: u64,
@@ -1148,7 +1151,7 @@ struct Direct<'a> {
     sats: &'a [bool],
     leads: &'a [Vec<u8>],
     at: usize,
-    /// Each column's number (as [`Held::bits`]): the last line's until this one prints its own.
+    /// What each column holds (as [`Held::bits`]): the last row's until this one prints its own.
     bits: &'a mut [u64],
     /// Where the last row's own columns start in the line, and where each one's text ends.
     last_start: usize,
