@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{minecalc, run_err, run_ok};
+use common::{run_err, run_ok};
 
 fn joined(args: &[&str], n: usize) -> String {
     (1..=n)
@@ -89,9 +89,24 @@ fn bad_shards_exit_2() {
         "json",
     ]);
     assert!(e.contains("-f csv or -f ndjson"), "{e}");
-    let out = minecalc()
-        .args(["pivot", "--shard", "1/2", "-f", "csv"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    // pivot's shards split a decision map; one case (with or without --paths) runs whole.
+    for args in [
+        &["pivot", "--shard", "1/2", "-f", "csv"][..],
+        &[
+            "pivot",
+            "--paths",
+            "10",
+            "--price-vol",
+            "50",
+            "--shard",
+            "1/2",
+        ][..],
+    ] {
+        let e = run_err(args);
+        assert!(
+            e.contains("--shard splits the combinations of --vary"),
+            "{e}"
+        );
+        assert_eq!(e.trim_end().lines().count(), 1, "{e}");
+    }
 }

@@ -53,7 +53,7 @@ pub struct PivotArgs {
     /// joined in order are the whole run's, byte for byte (shards after the first print no
     /// header). A single case's `--paths` runs whole.
     #[arg(long, value_name = "K/N", value_parser = Shard::parse, help_heading = "Output")]
-    #[arg(requires = "vary")]
+    #[arg(conflicts_with = "deals")]
     pub shard: Option<Shard>,
 }
 
@@ -90,6 +90,11 @@ pub fn run(a: &PivotArgs) -> Result<(), Error> {
             None => Vec::new(),
         };
         return write_all(format, header, out, pre, Vec::new(), &table);
+    }
+    if a.shard.is_some() && a.vary.is_empty() {
+        return Err(Error::input(
+            "--shard splits the combinations of --vary (a decision map); one case, and its --paths, runs whole",
+        ));
     }
     let setup = a.params.plan()?;
     a.risk.check(!a.vary.is_empty())?;
