@@ -268,7 +268,7 @@ impl<S: FieldSink> SerializeStruct for RowScalars<'_, S> {
     type Error = FlatError;
 
     // Always inlined: each field's place in the row's serializer then knows its value's kind
-    // (and the direct writer's copy of a held number is all it costs there).
+    // (and, in the direct writer, a column that holds its number costs a comparison there).
     #[inline(always)]
     fn serialize_field<V: ?Sized + Serialize>(
         &mut self,
