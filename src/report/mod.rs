@@ -752,16 +752,22 @@ impl<W: Write> RowWriter<W> {
         // The row goes after the rows not yet written (the last one is its source).
         let mut line = std::mem::take(&mut self.line);
         let begin = line.len();
-        match self.format {
-            Format::Json => line.extend_from_slice(b",\n{"),
-            Format::Ndjson => line.push(b'{'),
-            _ => {}
-        }
-        let start = line.len();
-        for ((_, v), lead) in prefix.iter().zip(&self.leads) {
-            line.extend_from_slice(lead);
-            given_cell(&mut line, v, json)?;
-        }
+        let opened = self.open_row(&mut line).and_then(|()| {
+            let start = line.len();
+            for ((_, v), lead) in prefix.iter().zip(&self.leads) {
+                line.extend_from_slice(lead);
+                given_cell(&mut line, v, json)?;
+            }
+            Ok(start)
+        });
+        let start = match opened {
+            Ok(start) => start,
+            Err(e) => {
+                line.truncate(begin);
+                self.line = line;
+                return Err(e);
+            }
+        };
         let own = line.len();
         let held = &mut self.held;
         let mut sink = Direct {
@@ -816,9 +822,8 @@ impl<W: Write> RowWriter<W> {
         Ok(true)
     }
 
-    /// The line buffer, cleared, with what comes before a row's cells: the CSV header on the
-    /// first row (when the style prints one); the JSON document's opening on the first row or
-    /// the comma after the previous one; a JSON object's brace. Also where the cells start.
+    /// The line buffer (the direct path's rows written first), cleared, with what comes
+    /// before a row's cells ([`RowWriter::open_row`]); also where the cells start.
     fn open_line(&mut self) -> Result<(Vec<u8>, usize), Error> {
         self.write_pending()?;
         let mut line = std::mem::take(&mut self.line);
@@ -826,9 +831,21 @@ impl<W: Write> RowWriter<W> {
         self.written = 0;
         // The direct path's last line is gone.
         self.held.bits.fill(NOT_HELD);
+        if let Err(e) = self.open_row(&mut line) {
+            self.line = line;
+            return Err(e);
+        }
+        let start = line.len();
+        Ok((line, start))
+    }
+
+    /// Appends what comes before a row's cells: the CSV header on the first row (when the
+    /// style prints one); the JSON document's opening on the first row or the comma after the
+    /// previous one; a JSON object's brace.
+    fn open_row(&self, line: &mut Vec<u8>) -> Result<(), Error> {
         match self.format {
             Format::Csv if self.rows_written == 0 && self.style.header => {
-                csv_record(&mut line, self.names.iter().map(|n| n.as_bytes()));
+                csv_record(line, self.names.iter().map(|n| n.as_bytes()));
             }
             Format::Json if self.rows_written == 0 => {
                 line.extend_from_slice(self.json_open()?.as_bytes());
@@ -840,8 +857,7 @@ impl<W: Write> RowWriter<W> {
         if self.format != Format::Csv {
             line.push(b'{');
         }
-        let start = line.len();
-        Ok((line, start))
+        Ok(())
     }
 
     /// Ends a row's `line` (its cells from `start`): a JSON object's brace; for CSV a record
